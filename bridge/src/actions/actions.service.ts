@@ -1,0 +1,223 @@
+import {
+  queueInfo,
+  type ActiveJob,
+  type ClearAllStuckResponse,
+  type ClearJobResponse,
+  type ClearMode,
+  type ClearStuckResponse,
+  type FailedActionResponse,
+  type QueueCommandResponse,
+  type QueueSummary,
+  type SkippedJob,
+} from '@immich-admin-tools/shared';
+import { AppError, redisUnavailable } from '../errors.ts';
+import { ImmichError, type ImmichRepository } from '../immich/immich.repository.ts';
+import type { Logger } from '../logger.ts';
+import type { QueueRepository } from '../redis/queue.repository.ts';
+import type { SnapshotService } from '../snapshot/snapshot.service.ts';
+
+export const CLEARED_REASON = 'cleared as stuck by Immich Admin Tools';
+
+interface ClearOptions {
+  mode: ClearMode;
+  /** processedOn the caller saw; null = no guard. */
+  expectedProcessedOn: number | null;
+  force: boolean;
+}
+
+type Outcome = { ok: true; slotStillHeld: boolean } | { ok: false; error: AppError };
+
+/** Guarded recovery of stuck jobs and the queue commands, on top of the latest snapshot. */
+export class ActionsService {
+  constructor(
+    private readonly repository: QueueRepository,
+    private readonly snapshots: SnapshotService,
+    private readonly immich: ImmichRepository | null,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The queue from the latest snapshot; 404 for a name Redis does not hold, 503 before Redis ever answered. */
+  queue(name: string): QueueSummary {
+    const snapshot = this.snapshots.snapshot;
+    if (!snapshot) throw redisUnavailable();
+    const queue = snapshot.queues.find((q) => q.name === name);
+    if (!queue) throw new AppError('QUEUE_NOT_FOUND', 404, `No queue named "${name}" in Immich's Redis`);
+    return queue;
+  }
+
+  async clearJob(
+    queueName: string,
+    jobId: string,
+    request: { mode: ClearMode; startedAt?: number | string; force?: boolean },
+  ): Promise<ClearJobResponse> {
+    let seen = this.queue(queueName).activeJobs.find((job) => job.jobId === jobId);
+    if (!seen && request.startedAt === undefined) {
+      // Not in the last snapshot and nothing to guard with: look again before calling it unknown.
+      await this.snapshots.tick();
+      seen = this.queue(queueName).activeJobs.find((job) => job.jobId === jobId);
+      if (!seen) throw new AppError('JOB_NOT_FOUND', 404, `Job ${jobId} is not active in ${queueName}`);
+    }
+    const expected = request.startedAt === undefined ? (seen?.processedOn ?? null) : toMs(request.startedAt);
+    const outcome = await this.clearOne(queueName, jobId, seen, {
+      mode: request.mode,
+      expectedProcessedOn: expected,
+      force: request.force === true || (seen !== undefined && seen.state !== 'running'),
+    });
+    await this.snapshots.tick();
+    if (!outcome.ok) throw outcome.error;
+    return { cleared: true, jobId, mode: request.mode, slotStillHeld: outcome.slotStillHeld };
+  }
+
+  async clearStuck(queueName: string, request: { mode: ClearMode; jobIds?: string[] }): Promise<ClearStuckResponse> {
+    const result = await this.clearStuckIn(this.queue(queueName), request);
+    await this.snapshots.tick();
+    return result;
+  }
+
+  async clearAllStuck(request: { mode: ClearMode }): Promise<ClearAllStuckResponse> {
+    const snapshot = this.snapshots.snapshot;
+    if (!snapshot) throw redisUnavailable();
+    const response: ClearAllStuckResponse = { cleared: 0, queues: [], jobIds: [], skipped: [], slotsStillHeld: 0 };
+    for (const queue of snapshot.queues.filter((q) => q.stuckJobs.length > 0)) {
+      const result = await this.clearStuckIn(queue, request);
+      response.cleared += result.cleared;
+      response.jobIds.push(...result.jobIds);
+      response.slotsStillHeld += result.slotsStillHeld;
+      response.skipped.push(...result.skipped.map((s) => ({ ...s, queue: queue.name })));
+      if (result.cleared > 0) response.queues.push(queue.name);
+    }
+    await this.snapshots.tick();
+    return response;
+  }
+
+  async setPaused(queueName: string, paused: boolean): Promise<QueueCommandResponse> {
+    this.queue(queueName);
+    const immich = this.requireImmich();
+    if (paused && !queueInfo(queueName).pausable) {
+      throw new AppError('QUEUE_NOT_PAUSABLE', 400, `Immich does not allow pausing ${queueName}`);
+    }
+    let response: QueueCommandResponse;
+    try {
+      response = { queue: queueName, isPaused: await immich.setPaused(queueName, paused), via: 'queues-api' };
+    } catch (error) {
+      // Servers before v2.4 have no Queues API: fall back to the legacy jobs command.
+      if (!(error instanceof ImmichError && error.kind === 'not-found')) throw immichFailure(error);
+      try {
+        const isPaused = await immich.legacyCommand(queueName, paused ? 'pause' : 'resume');
+        response = { queue: queueName, isPaused, via: 'legacy-jobs-api' };
+      } catch (legacyError) {
+        throw immichFailure(legacyError);
+      }
+    }
+    this.logger.info({ queue: queueName, paused, via: response.via }, 'queue command');
+    await this.snapshots.tick();
+    return response;
+  }
+
+  async retryFailed(queueName: string): Promise<FailedActionResponse> {
+    this.queue(queueName);
+    const count = await this.guard(() => this.repository.retryFailed(queueName));
+    this.logger.info({ queue: queueName, count }, 'failed jobs retried');
+    await this.snapshots.tick();
+    return { queue: queueName, count };
+  }
+
+  async clearFailed(queueName: string): Promise<FailedActionResponse> {
+    this.queue(queueName);
+    const count = await this.guard(() => this.repository.cleanFailed(queueName));
+    this.logger.info({ queue: queueName, count }, 'failed jobs cleared');
+    await this.snapshots.tick();
+    return { queue: queueName, count };
+  }
+
+  private async clearStuckIn(queue: QueueSummary, request: { mode: ClearMode; jobIds?: string[] }) {
+    const wanted = request.jobIds ? new Set(request.jobIds) : null;
+    const skipped: SkippedJob[] = [];
+    const cleared: string[] = [];
+    let slotsStillHeld = 0;
+    for (const jobId of wanted ?? []) {
+      const job = queue.activeJobs.find((j) => j.jobId === jobId);
+      if (!job) skipped.push({ jobId, reason: 'JOB_NOT_ACTIVE' });
+      else if (job.state === 'running') skipped.push({ jobId, reason: 'JOB_RUNNING' });
+    }
+    for (const job of queue.stuckJobs.filter((j) => !wanted || wanted.has(j.jobId))) {
+      const outcome = await this.clearOne(queue.name, job.jobId, job, {
+        mode: request.mode,
+        expectedProcessedOn: job.processedOn,
+        force: true,
+      });
+      if (outcome.ok) {
+        cleared.push(job.jobId);
+        if (outcome.slotStillHeld) slotsStillHeld++;
+      } else {
+        skipped.push({ jobId: job.jobId, reason: outcome.error.code });
+      }
+    }
+    return { cleared: cleared.length, jobIds: cleared, skipped, slotsStillHeld };
+  }
+
+  private async clearOne(queue: string, jobId: string, seen: ActiveJob | undefined, options: ClearOptions): Promise<Outcome> {
+    if (options.mode === 'retry' && seen?.state === 'hung') {
+      return { ok: false, error: retryRefused(jobId) };
+    }
+    const result = await this.guard(() =>
+      this.repository.clearActiveJob(queue, jobId, options.mode, {
+        force: options.force,
+        expectedProcessedOn: options.expectedProcessedOn,
+        reason: CLEARED_REASON,
+      }),
+    );
+    switch (result.code) {
+      case 'cleared': {
+        // A live worker held the lock: its processor still occupies a concurrency slot until Immich restarts.
+        const slotStillHeld = result.hadLock && seen?.state !== 'orphaned';
+        this.logger.info({ queue, jobId, mode: options.mode, state: seen?.state, slotStillHeld }, 'active job cleared');
+        return { ok: true, slotStillHeld };
+      }
+      case 'dangling-dropped':
+        this.logger.info({ queue, jobId }, 'dangling active id dropped');
+        return { ok: true, slotStillHeld: false };
+      case 'not-active':
+        return { ok: false, error: new AppError('JOB_NOT_ACTIVE', 409, `Job ${jobId} is no longer active: it finished or moved on`) };
+      case 'changed':
+        return { ok: false, error: new AppError('JOB_CHANGED', 409, `Job ${jobId} was restarted since it was looked at`) };
+      case 'locked':
+        return {
+          ok: false,
+          error: new AppError('JOB_RUNNING', 409, `Job ${jobId} is within its threshold and held by a live worker; send force to clear it anyway`),
+        };
+      case 'retry-locked':
+        return { ok: false, error: retryRefused(jobId) };
+    }
+  }
+
+  private requireImmich(): ImmichRepository {
+    if (!this.immich) throw new AppError('IMMICH_NOT_CONFIGURED', 503, 'Set IMMICH_API_URL and IMMICH_API_KEY to use Immich commands');
+    return this.immich;
+  }
+
+  /** Runs a Redis operation; a connection failure becomes 503 instead of a 500. */
+  private async guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (!(await this.repository.ping())) throw redisUnavailable();
+      throw error;
+    }
+  }
+}
+
+const retryRefused = (jobId: string) =>
+  new AppError('RETRY_HUNG_REFUSED', 409, `Job ${jobId} is held by a live worker that may still run it; use fail or remove`);
+
+function toMs(startedAt: number | string): number {
+  return typeof startedAt === 'number' ? startedAt : Date.parse(startedAt);
+}
+
+function immichFailure(error: unknown): AppError {
+  if (error instanceof ImmichError && error.kind === 'refused') {
+    return new AppError('IMMICH_REFUSED', 502, `Immich refused: ${error.message}`);
+  }
+  return new AppError('IMMICH_UNAVAILABLE', 502, `Immich did not answer: ${error instanceof Error ? error.message : String(error)}`);
+}

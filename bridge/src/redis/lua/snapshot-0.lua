@@ -1,0 +1,78 @@
+--[[
+  Reads every queue the bridge watches in one call, so a snapshot tick costs one round trip:
+  counts, paused flag, BullMQ version, each active job (hash fields, lock TTL, stalled membership)
+  and the events written since the last tick.
+  Job data never leaves Redis: only the ids the bridge shows are decoded here, and not at all for
+  job names that can carry secrets (mail bodies, temporary passwords).
+
+  ARGV[1] key prefix ("immich_bull:")
+  ARGV[2] most active jobs read per queue
+  ARGV[3] most events read per queue
+  ARGV[4] n, then n sensitive job names
+  then pairs: queue name, last event id read ("" = start at the stream's end; "0-0" = from the start)
+  Returns { redisNowMs, { queue state }... }
+]]
+local rcall = redis.call
+local prefix = ARGV[1]
+local maxActive = tonumber(ARGV[2])
+local maxEvents = tonumber(ARGV[3])
+local nSensitive = tonumber(ARGV[4])
+local sensitive = {}
+for i = 1, nSensitive do sensitive[ARGV[4 + i]] = true end
+
+local t = rcall('TIME')
+local out = { tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) }
+
+local wanted = { active = true, completed = true, failed = true, stalled = true }
+
+local function ids(name, data)
+  if not name or sensitive[name] or not data then return false, false, false end
+  local ok, d = pcall(cjson.decode, data)
+  if not ok or type(d) ~= 'table' then return false, false, false end
+  local function str(v) if type(v) == 'string' then return v end return false end
+  return str(d.id), str(d.assetId), str(d.libraryId)
+end
+
+for i = 5 + nSensitive, #ARGV, 2 do
+  local q = ARGV[i]
+  local lastId = ARGV[i + 1]
+  local k = prefix .. q .. ':'
+
+  local jobs = {}
+  for j, id in ipairs(rcall('LRANGE', k .. 'active', 0, maxActive - 1)) do
+    local jk = k .. id
+    local f = rcall('HMGET', jk, 'name', 'timestamp', 'processedOn', 'ats', 'stc', 'data')
+    local dataId, assetId, libraryId = ids(f[1], f[6])
+    jobs[j] = { id, f[1], f[2], f[3], f[4], f[5], rcall('PTTL', jk .. ':lock'),
+      rcall('SISMEMBER', k .. 'stalled', id), dataId, assetId, libraryId }
+  end
+
+  local events, added, lastGenerated, read, lastRead = {}, false, false, 0, false
+  local ek = k .. 'events'
+  if rcall('EXISTS', ek) == 1 then
+    local info = rcall('XINFO', 'STREAM', ek)
+    for n = 1, #info, 2 do
+      if info[n] == 'entries-added' then added = info[n + 1] end
+      if info[n] == 'last-generated-id' then lastGenerated = info[n + 1] end
+    end
+    if lastId ~= '' then
+      local entries = rcall('XRANGE', ek, '(' .. lastId, '+', 'COUNT', maxEvents)
+      read = #entries
+      for _, e in ipairs(entries) do
+        lastRead = e[1]
+        local fields, ev, jid = e[2], false, false
+        for m = 1, #fields, 2 do
+          if fields[m] == 'event' then ev = fields[m + 1] elseif fields[m] == 'jobId' then jid = fields[m + 1] end
+        end
+        if ev and wanted[ev] then events[#events + 1] = { e[1], ev, jid } end
+      end
+    end
+  end
+
+  out[#out + 1] = { q,
+    rcall('LLEN', k .. 'wait'), rcall('LLEN', k .. 'paused'), rcall('LLEN', k .. 'active'),
+    rcall('ZCARD', k .. 'delayed'), rcall('ZCARD', k .. 'prioritized'), rcall('ZCARD', k .. 'failed'),
+    rcall('HEXISTS', k .. 'meta', 'paused'), rcall('HGET', k .. 'meta', 'version'),
+    jobs, events, added, lastGenerated, read, lastRead }
+end
+return out

@@ -1,0 +1,95 @@
+/** Answers every message of lib/messaging.ts. Bridge failures come back as BridgeResult errors, never throws. */
+import { browser } from 'wxt/browser';
+import type { BridgeResult, Instance, InstanceSnapshot } from '../lib/messaging.ts';
+import { onMessage } from '../lib/messaging.ts';
+import { instancesItem, snapshotsItem } from '../lib/storage.ts';
+import { jobsPageUrl } from '../lib/instance-url.ts';
+import { createBridgeClient, type BridgeClient } from './bridge-client.ts';
+import type { Poller } from './poller.ts';
+import { registerInstance } from './registration.ts';
+
+const noInstance = (instanceId: string) =>
+  ({ ok: false, error: { kind: 'no_instance', message: `No instance with id ${instanceId} is configured.` } }) as const;
+
+async function findInstance(instanceId: string): Promise<Instance | undefined> {
+  return (await instancesItem.getValue()).find((instance) => instance.id === instanceId);
+}
+
+export function registerHandlers(poller: Poller): void {
+  /** Runs a bridge call for an instance; a successful change is followed by a fresh poll for the badge. */
+  const withClient =
+    <D extends { instanceId: string }, T>(call: (client: BridgeClient, data: D) => Promise<BridgeResult<T>>, changes = true) =>
+    async ({ data }: { data: D }): Promise<BridgeResult<T>> => {
+      const instance = await findInstance(data.instanceId);
+      if (!instance) return noInstance(data.instanceId);
+      const result = await call(createBridgeClient(instance), data);
+      if (changes && result.ok) void poller.pollOne(instance.id);
+      return result;
+    };
+
+  onMessage('getInstances', () => instancesItem.getValue());
+  onMessage('findInstanceByOrigin', async ({ data }) => {
+    const instances = await instancesItem.getValue();
+    return instances.find((instance) => new URL(instance.immichUrl).origin === data.origin) ?? null;
+  });
+  onMessage('getSnapshots', async () => {
+    const [instances, snapshots] = await Promise.all([instancesItem.getValue(), snapshotsItem.getValue()]);
+    return instances.map((i) => snapshots[i.id]).filter((s): s is InstanceSnapshot => s !== undefined);
+  });
+  onMessage('refresh', async ({ data }) => {
+    const snapshot = await poller.pollOne(data.instanceId);
+    return (
+      snapshot ?? {
+        instanceId: data.instanceId,
+        status: null,
+        queues: [],
+        fetchedAt: null,
+        error: noInstance(data.instanceId).error,
+      }
+    );
+  });
+
+  onMessage(
+    'getQueueDetail',
+    withClient((c, d) => c.queueDetail(d.queue, d.failedOffset, d.failedLimit), false),
+  );
+  onMessage(
+    'clearStuck',
+    withClient((c, d) => c.clearStuck(d.queue, { mode: d.mode, ...(d.jobIds ? { jobIds: d.jobIds } : {}) })),
+  );
+  onMessage(
+    'clearJob',
+    withClient((c, d) => c.clearJob(d.queue, d.jobId, { mode: d.mode, startedAt: d.startedAt, force: d.force })),
+  );
+  onMessage('clearAllStuck', withClient((c, d) => c.clearAllStuck(d.mode)));
+  onMessage('pauseQueue', withClient((c, d) => c.pause(d.queue)));
+  onMessage('resumeQueue', withClient((c, d) => c.resume(d.queue)));
+  onMessage('retryFailed', withClient((c, d) => c.retryFailed(d.queue)));
+  onMessage('clearFailed', withClient((c, d) => c.clearFailed(d.queue)));
+  onMessage('getThumbnail', withClient((c, d) => c.thumbnail(d.assetId), false));
+
+  onMessage('testConnection', async ({ data }) => {
+    const result = await createBridgeClient(data).status();
+    if (result.ok && !result.data.connected) {
+      return { ok: false, error: { kind: 'redis_down', message: 'The bridge is up but cannot reach Redis.' } };
+    }
+    return result;
+  });
+  onMessage('registerInstance', async ({ data }) => {
+    const instances = await instancesItem.getValue();
+    const instance = instances.find((i) => i.id === data.instanceId);
+    if (!instance) return noInstance(data.instanceId);
+    const result = await registerInstance(instance, instances);
+    if (result.ok) void poller.pollOne(instance.id);
+    return result;
+  });
+
+  onMessage('openJobsPage', async ({ data }) => {
+    const instance = await findInstance(data.instanceId);
+    if (instance) await browser.tabs.create({ url: jobsPageUrl(instance.immichUrl, data.slug) });
+  });
+  onMessage('openHistory', async ({ data }) => {
+    const query = new URLSearchParams({ instance: data.instanceId, ...(data.queue ? { queue: data.queue } : {}) });
+    await browser.tabs.create({ url: browser.runtime.getURL(`/history.html?${query}`) });
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * Typed messages between the background (the only place that talks to bridges) and the popup,
+ * options, history page and content script. Every bridge call answers a BridgeResult, never throws.
+ */
+import { defineExtensionMessaging } from '@webext-core/messaging';
+import type {
+  ClearAllStuckResponse,
+  ClearJobResponse,
+  ClearMode,
+  ClearStuckResponse,
+  FailedActionResponse,
+  QueueCommandResponse,
+  QueueDetail,
+  QueueSummary,
+  StatusResponse,
+} from '@immich-admin-tools/shared';
+
+/** One Immich server and the bridge beside it. The token lives in storage.local only. */
+export interface Instance {
+  id: string;
+  name: string;
+  /** Normalised origin-style URL, no trailing slash: https://photos.example.com */
+  immichUrl: string;
+  bridgeUrl: string;
+  token: string;
+}
+
+/** Why a bridge call did not give an answer, told apart so the UI can say what to do. */
+export type BridgeErrorKind =
+  | 'unreachable' // network error, timeout, no host permission
+  | 'unauthorized' // 401: wrong or missing token
+  | 'not_a_bridge' // answered, but not with the bridge's API
+  | 'redis_down' // bridge up, Redis not (503 REDIS_UNAVAILABLE)
+  | 'http' // any other bridge error; `code` holds the bridge's error code
+  | 'no_instance' // no configured instance for that id or origin
+  | 'browser'; // the browser refused: host access not granted, content script not registrable
+
+export interface BridgeError {
+  kind: BridgeErrorKind;
+  message: string;
+  status?: number;
+  /** The bridge's error code (ErrorCode in shared/api.ts) when it sent one. */
+  code?: string;
+}
+
+export type BridgeResult<T> = { ok: true; data: T } | { ok: false; error: BridgeError };
+
+/** What the background keeps per instance (storage.session) and hands to the UIs. */
+export interface InstanceSnapshot {
+  instanceId: string;
+  status: StatusResponse | null;
+  queues: QueueSummary[];
+  /** ms epoch of the last successful fetch. */
+  fetchedAt: number | null;
+  /** Set when the last poll failed; status/queues then hold the last good data. */
+  error: BridgeError | null;
+}
+
+interface InstanceRef {
+  instanceId: string;
+}
+interface QueueRef extends InstanceRef {
+  queue: string;
+}
+
+export interface ProtocolMap {
+  getInstances(): Instance[];
+  /** The instance whose immichUrl has this origin (for the content script). */
+  findInstanceByOrigin(data: { origin: string }): Instance | null;
+  getSnapshots(): InstanceSnapshot[];
+  /** Polls the bridge now and answers the fresh snapshot. */
+  refresh(data: InstanceRef): InstanceSnapshot;
+  getQueueDetail(data: QueueRef & { failedOffset?: number; failedLimit?: number }): BridgeResult<QueueDetail>;
+  clearStuck(data: QueueRef & { mode: ClearMode; jobIds?: string[] }): BridgeResult<ClearStuckResponse>;
+  clearJob(
+    data: QueueRef & { jobId: string; mode: ClearMode; startedAt?: number | string; force?: boolean },
+  ): BridgeResult<ClearJobResponse>;
+  clearAllStuck(data: InstanceRef & { mode: ClearMode }): BridgeResult<ClearAllStuckResponse>;
+  pauseQueue(data: QueueRef): BridgeResult<QueueCommandResponse>;
+  resumeQueue(data: QueueRef): BridgeResult<QueueCommandResponse>;
+  retryFailed(data: QueueRef): BridgeResult<FailedActionResponse>;
+  clearFailed(data: QueueRef): BridgeResult<FailedActionResponse>;
+  /** A data: URL of the asset's thumbnail, fetched through the bridge. */
+  getThumbnail(data: InstanceRef & { assetId: string }): BridgeResult<string>;
+  /** Calls /api/status with these settings (options page "Test connection"). */
+  testConnection(data: { bridgeUrl: string; token: string }): BridgeResult<StatusResponse>;
+  /** Registers the jobs-page content script for an instance after its host permission was granted. */
+  registerInstance(data: InstanceRef): BridgeResult<true>;
+  openJobsPage(data: InstanceRef & { slug?: string }): void;
+  openHistory(data: InstanceRef & { queue?: string }): void;
+}
+
+export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();
+
+/** Port name a popup or jobs page opens to ask for fast (2 s) polling while it is open. */
+export const LIVE_PORT = 'iat-live';
+/** Port message the background pushes on each fresh snapshot: `{ type: 'snapshot', snapshot }`. */
+export interface LiveSnapshotMessage {
+  type: 'snapshot';
+  snapshot: InstanceSnapshot;
+}

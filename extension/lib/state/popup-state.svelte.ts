@@ -1,0 +1,128 @@
+/** The popup's state: instances, their live snapshots (via the live port) and the actions on them. */
+import { browser, type Browser } from 'wxt/browser';
+import type { ClearMode } from '@immich-admin-tools/shared';
+import { actionErrorMessage } from '../bridge-errors.ts';
+import {
+  LIVE_PORT,
+  sendMessage,
+  type BridgeResult,
+  type Instance,
+  type InstanceSnapshot,
+  type LiveSnapshotMessage,
+} from '../messaging.ts';
+
+export interface Notice {
+  tone: 'success' | 'danger';
+  text: string;
+}
+
+export class PopupState {
+  instances = $state<Instance[]>([]);
+  snapshots = $state<Record<string, InstanceSnapshot>>({});
+  loaded = $state(false);
+  loadError = $state<string | null>(null);
+  /** `<instanceId>/<queue>/<action>` keys of requests in flight. */
+  busy = $state<Record<string, boolean>>({});
+  notices = $state<Record<string, Notice>>({});
+  #port: Browser.runtime.Port | undefined;
+
+  async start(): Promise<void> {
+    try {
+      const [instances, snapshots] = await Promise.all([sendMessage('getInstances'), sendMessage('getSnapshots')]);
+      this.instances = instances;
+      this.snapshots = Object.fromEntries(snapshots.map((s) => [s.instanceId, s]));
+    } catch (error) {
+      this.loadError = error instanceof Error ? error.message : String(error);
+    }
+    this.loaded = true;
+    this.#connect();
+  }
+
+  stop(): void {
+    this.#port?.disconnect();
+    this.#port = undefined;
+  }
+
+  /** The live port makes the background poll every 2 s while the popup is open. */
+  #connect(): void {
+    try {
+      this.#port = browser.runtime.connect({ name: LIVE_PORT });
+      this.#port.onMessage.addListener((message: unknown) => {
+        const live = message as LiveSnapshotMessage;
+        if (live?.type === 'snapshot') this.snapshots[live.snapshot.instanceId] = live.snapshot;
+      });
+    } catch {
+      // No live port (tests, a closing popup): the snapshot loaded at start stays.
+    }
+  }
+
+  isBusy(instanceId: string, queue: string, action: string): boolean {
+    return this.busy[`${instanceId}/${queue}/${action}`] ?? false;
+  }
+
+  async #run<T>(
+    instanceId: string,
+    queue: string,
+    action: string,
+    call: () => Promise<BridgeResult<T>>,
+    success: (data: T) => string,
+  ): Promise<void> {
+    const key = `${instanceId}/${queue}/${action}`;
+    this.busy[key] = true;
+    try {
+      const result = await call();
+      this.notices[instanceId] = result.ok
+        ? { tone: 'success', text: success(result.data) }
+        : { tone: 'danger', text: actionErrorMessage(result.error) };
+      if (result.ok) await this.refresh(instanceId);
+    } catch (error) {
+      this.notices[instanceId] = { tone: 'danger', text: error instanceof Error ? error.message : String(error) };
+    } finally {
+      this.busy[key] = false;
+    }
+  }
+
+  clearStuck(instanceId: string, queue: string, mode: ClearMode): Promise<void> {
+    return this.#run(
+      instanceId,
+      queue,
+      'clear',
+      () => sendMessage('clearStuck', { instanceId, queue, mode }),
+      (r) => {
+        const held = r.slotsStillHeld ? ` ${r.slotsStillHeld} worker slot(s) stay taken until Immich restarts.` : '';
+        const skipped = r.skipped.length ? ` ${r.skipped.length} skipped.` : '';
+        return `Cleared ${r.cleared} stuck job${r.cleared === 1 ? '' : 's'} (${mode}).${skipped}${held}`;
+      },
+    );
+  }
+
+  setPaused(instanceId: string, queue: string, paused: boolean): Promise<void> {
+    return this.#run(
+      instanceId,
+      queue,
+      'pause',
+      () => sendMessage(paused ? 'pauseQueue' : 'resumeQueue', { instanceId, queue }),
+      (r) => `${r.queue} ${r.isPaused ? 'paused' : 'resumed'}.`,
+    );
+  }
+
+  async refresh(instanceId: string): Promise<void> {
+    this.snapshots[instanceId] = await sendMessage('refresh', { instanceId });
+  }
+
+  dismissNotice(instanceId: string): void {
+    delete this.notices[instanceId];
+  }
+
+  openJobsPage(instanceId: string, slug?: string): void {
+    void sendMessage('openJobsPage', { instanceId, ...(slug ? { slug } : {}) });
+  }
+
+  openHistory(instanceId: string): void {
+    void sendMessage('openHistory', { instanceId });
+  }
+
+  openOptions(): void {
+    void browser.runtime.openOptionsPage();
+  }
+}

@@ -1,0 +1,43 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import { connectionFromUrl } from './connection.ts';
+
+/** Immich's BullMQ key prefix (server/src/repositories/config.repository.ts). */
+export const IMMICH_PREFIX = 'immich_bull';
+
+/** Immich v3.1's `bull.config.defaultJobOptions` (attempts was 3 before v2.4). */
+export const IMMICH_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: true, removeOnFail: false };
+
+/**
+ * A BullMQ queue built like Immich builds its own: same prefix and job options, and no `skipMetasUpdate`, so
+ * it writes `meta.version` as a real Immich does. The caller closes it.
+ */
+export function openImmichQueue(redisUrl: string, name: string): Queue {
+  return new Queue(name, {
+    prefix: IMMICH_PREFIX,
+    connection: connectionFromUrl(redisUrl),
+    defaultJobOptions: IMMICH_JOB_OPTIONS,
+  });
+}
+
+export interface ImmichJobSpec {
+  name: string;
+  data: Record<string, unknown>;
+  opts?: JobsOptions;
+}
+
+/** Adds jobs the way Immich's `JobRepository.queueAll` does (one `addBulk`) and returns their ids. */
+export async function addJobs(queue: Queue, jobs: ImmichJobSpec[]): Promise<string[]> {
+  if (jobs.length === 0) return [];
+  const added = await queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: job.opts })));
+  return added.map((job) => String(job.id));
+}
+
+/** `addJobs` through a queue opened and closed for the call. */
+export async function addImmichJobs(redisUrl: string, queue: string, jobs: ImmichJobSpec[]): Promise<string[]> {
+  const q = openImmichQueue(redisUrl, queue);
+  try {
+    return await addJobs(q, jobs);
+  } finally {
+    await q.close();
+  }
+}

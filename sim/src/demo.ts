@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBridgeProcess } from './demo/bridge-process.ts';
+import { holdsImmichKeys } from './demo/redis-guard.ts';
+import { startFakeImmich } from './fake-immich/app.ts';
+import { startRedisServer } from './redis/redis-server.ts';
+import { startDemoMix } from './scenarios/demo-mix.ts';
+
+// `pnpm demo`: a private Redis (or REDIS_URL), the fake Immich, every stuck state, and the bridge, wired together.
+
+const say = (text = '') => process.stdout.write(`${text}\n`);
+const cleanups: (() => Promise<void>)[] = [];
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function main(): Promise<void> {
+  let redisUrl = process.env.REDIS_URL;
+  if (redisUrl) {
+    if ((await holdsImmichKeys(redisUrl)) && process.env.DEMO_FORCE !== '1') {
+      throw new Error(
+        `${redisUrl} already holds immich_bull:* keys (a real Immich's Redis?). The demo writes jobs there, so it ` +
+          'stops here. Unset REDIS_URL to use a private redis-server, or set DEMO_FORCE=1 if it is a throw-away one.',
+      );
+    }
+  } else {
+    const redis = await startRedisServer();
+    cleanups.push(() => redis.dispose());
+    redisUrl = redis.url;
+  }
+
+  const apiKey = randomBytes(24).toString('base64url');
+  const immichPort = Number(process.env.DEMO_IMMICH_PORT ?? 2283);
+  const immich = await startFakeImmich({ redisUrl, apiKey, port: (await portIsFree(immichPort)) ? immichPort : 0 });
+  cleanups.push(() => immich.stop());
+
+  say('Starting the simulated queues (hung, orphaned, paused, failed, dangling, busy)...');
+  const mix = await startDemoMix({ redisUrl });
+  cleanups.push(() => mix.stop());
+
+  const bridgePort = Number(process.env.DEMO_BRIDGE_PORT ?? 2285);
+  const token = randomBytes(24).toString('base64url');
+  const dataDir = mkdtempSync(join(tmpdir(), 'iat-demo-'));
+  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  let bridgeUrl: string | undefined;
+  let bridgeError: string | undefined;
+  if (!(await portIsFree(bridgePort))) {
+    bridgeError = `port ${bridgePort} is in use (an earlier demo or bridge?); set DEMO_BRIDGE_PORT to another port`;
+  } else {
+    try {
+      const bridge = await startBridgeProcess(
+        {
+          IMMICH_API_URL: immich.url,
+          IMMICH_API_KEY: apiKey,
+          REDIS_URL: redisUrl,
+          BRIDGE_TOKEN: token,
+          HOST: '127.0.0.1',
+          PORT: String(bridgePort),
+          DATA_DIR: dataDir,
+          STUCK_THRESHOLDS: 'faceDetection=20,smartSearch=20,ocr=20',
+        },
+        bridgePort,
+        join(dataDir, 'bridge.log'),
+      );
+      // Stopped before the Redis and Immich it talks to, so it does not log their disappearance.
+      cleanups.push(() => bridge.stop());
+      bridgeUrl = bridge.url;
+    } catch (error) {
+      bridgeError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  say();
+  say('Immich Admin Tools demo is running. Ctrl-C stops everything.');
+  say();
+  say(`  Fake Immich      ${immich.url}   (API key: ${apiKey})`);
+  say(`  Its Jobs page    ${immich.url}/admin/queues`);
+  if (bridgeUrl) {
+    say(`  Bridge           ${bridgeUrl}`);
+    say(`  Bridge token     ${token}`);
+    say(`  Bridge log       ${join(dataDir, 'bridge.log')}`);
+  } else {
+    say();
+    say(`  THE BRIDGE DID NOT START: ${bridgeError}`);
+    say('  (the fake Immich and the simulated queues keep running)');
+  }
+  say(`  Redis            ${redisUrl}`);
+  say();
+  say('Load the extension:');
+  say('  1. pnpm build (in the repo root)');
+  say('  2. Chrome: chrome://extensions, Developer mode on, "Load unpacked", pick .output/chrome-mv3');
+  say('  3. Open the extension\'s Options and add an instance:');
+  say(`       Immich URL ${immich.url}   Bridge URL ${bridgeUrl ?? `http://127.0.0.1:${bridgePort}`}   Token ${token}`);
+  say(`  4. Open ${immich.url}/admin/queues: hung face detection and the orphaned smart search turn stuck after 20 s.`);
+}
+
+let stopping = false;
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // Never hang on the way out (e.g. Redis already gone under a terminal's Ctrl-C): give up after 10 s.
+  setTimeout(() => process.exit(code), 10_000).unref();
+  for (const cleanup of cleanups.reverse()) {
+    await cleanup().catch((error: unknown) => console.error(`[demo] cleanup: ${String(error)}`));
+  }
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+main().catch((error: unknown) => {
+  console.error(`\n[demo] ${error instanceof Error ? error.message : String(error)}`);
+  void shutdown(1);
+});

@@ -1,0 +1,74 @@
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { assetsRoutes } from './assets.route.ts';
+import { immichError } from './immich-errors.ts';
+import { jobsLegacyRoutes } from './jobs-legacy.route.ts';
+import { QueueStore } from './queue-store.ts';
+import { queuesRoutes } from './queues.route.ts';
+import { serverRoutes, type ImmichVersion } from './server.route.ts';
+
+export interface FakeImmichOptions {
+  redisUrl: string;
+  /** The one API key accepted (an admin's). */
+  apiKey: string;
+  /** Defaults to 3.1.0, or 2.3.1 with `legacyOnly`. */
+  version?: ImmichVersion;
+  /** A pre-2.4 server: no Queues API (`/api/queues*` answer 404), only the legacy `/api/jobs`. */
+  legacyOnly?: boolean;
+}
+
+export interface FakeImmichApp {
+  app: Hono;
+  /** Closes its BullMQ queues. */
+  close(): Promise<void>;
+}
+
+/** The fake Immich as a Hono app, acting on Redis through bullmq `Queue`s as Immich's server does. */
+export function createFakeImmichApp(opts: FakeImmichOptions): FakeImmichApp {
+  const store = new QueueStore(opts.redisUrl);
+  const version = opts.version ?? (opts.legacyOnly ? { major: 2, minor: 3, patch: 1 } : { major: 3, minor: 1, patch: 0 });
+  const app = new Hono();
+  app.route('/api/server', serverRoutes(version, opts.apiKey));
+  if (!opts.legacyOnly) app.route('/api/queues', queuesRoutes(store, opts.apiKey));
+  app.route('/api/jobs', jobsLegacyRoutes(store, opts.apiKey));
+  app.route('/api/assets', assetsRoutes(opts.apiKey));
+
+  // ---- Imitation Jobs page (helper "content" mounts it here): app.route('/', jobsPageRoutes(...)) ----
+
+  app.notFound((c) => immichError(c, 404, `Cannot ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    console.error(`[fake immich] ${c.req.method} ${c.req.path}: ${error.message}`);
+    return c.json({ message: 'Internal server error', statusCode: 500 }, 500);
+  });
+  return { app, close: () => store.close() };
+}
+
+export interface FakeImmich {
+  /** `http://127.0.0.1:<port>` (no `/api`). */
+  url: string;
+  app: Hono;
+  stop(): Promise<void>;
+}
+
+export async function startFakeImmich(opts: FakeImmichOptions & { port?: number }): Promise<FakeImmich> {
+  const { app, close } = createFakeImmichApp(opts);
+  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: opts.port ?? 0 }, (info) =>
+      resolve({ server, port: info.port }),
+    );
+    server.once('error', reject); // e.g. EADDRINUSE on a fixed port
+  }).catch(async (error: unknown) => {
+    await close();
+    throw error;
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    stop: async () => {
+      // Drop keep-alive connections too, or close() waits for clients (a bridge polling) to hang up.
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
+    },
+  };
+}

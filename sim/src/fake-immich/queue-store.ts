@@ -1,0 +1,47 @@
+import type { QueueName, QueueResponseDto, QueueStatisticsDto } from '@immich/sdk';
+import { QUEUES } from '@immich-admin-tools/shared';
+import type { Queue } from 'bullmq';
+import { openImmichQueue } from '../bull/immich-queues.ts';
+
+/**
+ * The fake server's BullMQ side, like Immich's JobRepository: one `Queue` per queue name, opened at boot (which,
+ * as in Immich, writes each queue's `meta`), used for counts and commands.
+ */
+export class QueueStore {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(redisUrl: string) {
+    for (const { name } of QUEUES) this.queues.set(name, openImmichQueue(redisUrl, name));
+  }
+
+  get names(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  /** The queue, or undefined for a name Immich's QueueName enum does not have. */
+  get(name: string): Queue | undefined {
+    return this.queues.get(name);
+  }
+
+  /** Immich's `getJobCounts`: prioritized jobs are not counted, completed is always 0. */
+  async statistics(queue: Queue): Promise<QueueStatisticsDto> {
+    const counts = await queue.getJobCounts('active', 'completed', 'failed', 'delayed', 'waiting', 'paused');
+    return {
+      active: counts.active ?? 0,
+      completed: counts.completed ?? 0,
+      failed: counts.failed ?? 0,
+      delayed: counts.delayed ?? 0,
+      waiting: counts.waiting ?? 0,
+      paused: counts.paused ?? 0,
+    };
+  }
+
+  async response(queue: Queue): Promise<QueueResponseDto> {
+    const [statistics, isPaused] = await Promise.all([this.statistics(queue), queue.isPaused()]);
+    return { name: queue.name as QueueName, isPaused, statistics };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+}

@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+// Each part keeps its own test setup; extension/ and e2e/ bring their own config files.
+const optional = ['extension/vitest.config.ts', 'e2e/vitest.config.ts'].filter((file) => existsSync(file));
+
+export default defineConfig({
+  test: {
+    reporters: ['default', './scripts/summary-reporter.ts'],
+    projects: [
+      { test: { name: 'shared', include: ['shared/src/**/*.spec.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'bridge',
+          include: ['bridge/**/*.spec.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'sim',
+          include: ['sim/**/*.spec.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      ...optional,
+    ],
+  },
+});
