@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
-      { test: { name: 'shared', include: ['shared/src/**/*.spec.ts'], environment: 'node' } },
+      { test: { name: 'shared', include: ['shared/src/**/*.spec.ts', 'docker/**/*.spec.ts'], environment: 'node' } },
       {
         test: {
           name: 'bridge',

@@ -23,7 +23,9 @@ export interface RunningBridge {
 }
 
 /** Wires the bridge from its configuration and starts its loops and HTTP server. */
-export async function startBridge(options: { env?: Record<string, string | undefined>; config?: Config } = {}): Promise<RunningBridge> {
+export async function startBridge(
+  options: { env?: Record<string, string | undefined>; config?: Config } = {},
+): Promise<RunningBridge> {
   const config = options.config ?? loadConfig(options.env);
   const logger = createLogger(config.logLevel);
   const redis = createRedis(config.redis);
@@ -31,7 +33,10 @@ export async function startBridge(options: { env?: Record<string, string | undef
   redis.on('error', () => {});
 
   const repository = new QueueRepository(redis);
-  const immich = config.immich.apiUrl && config.immich.apiKey ? new ImmichRepository(config.immich.apiUrl, config.immich.apiKey) : null;
+  const immich =
+    config.immich.apiUrl && config.immich.apiKey
+      ? new ImmichRepository(config.immich.apiUrl, config.immich.apiKey)
+      : null;
   const immichStatus = new ImmichStatus(immich, logger.child({ module: 'immich' }));
   const assets = new AssetCache(immich, logger.child({ module: 'assets' }));
   const snapshots = new SnapshotService(repository, assets, config, logger.child({ module: 'snapshot' }));
@@ -42,7 +47,16 @@ export async function startBridge(options: { env?: Record<string, string | undef
   snapshots.start();
 
   const app = createApp(
-    { token: config.token, pollIntervalMs: config.pollIntervalMs, snapshots, actions, repository, assets, immich, immichStatus },
+    {
+      token: config.token,
+      pollIntervalMs: config.pollIntervalMs,
+      snapshots,
+      actions,
+      repository,
+      assets,
+      immich,
+      immichStatus,
+    },
     logger.child({ module: 'http' }),
   );
   const server = await new Promise<ServerType>((resolve) => {

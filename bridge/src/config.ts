@@ -20,9 +20,7 @@ export interface Config {
   excludedQueues: ReadonlySet<string>;
 }
 
-export type RedisSettings =
-  | { kind: 'url'; url: string }
-  | { kind: 'options'; options: Record<string, unknown> };
+export type RedisSettings = { kind: 'url'; url: string } | { kind: 'options'; options: Record<string, unknown> };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -52,7 +50,10 @@ function apiBase(url: string): string {
 
 const thresholds = z.string().transform((value, ctx) => {
   const result: Record<string, number> = {};
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^([^=:\s]+)\s*[=:]\s*(\d+)$/.exec(part);
     if (!match || !queueName.test(match[1]!) || Number(match[2]) < 1) {
       ctx.addIssue({ code: 'custom', message: `"${part}" is not queue=seconds (e.g. videoConversion=3600)` });
@@ -64,7 +65,10 @@ const thresholds = z.string().transform((value, ctx) => {
 });
 
 const queueList = z.string().transform((value, ctx) => {
-  const names = value.split(',').map((p) => p.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const bad = names.find((name) => !queueName.test(name));
   if (bad) {
     ctx.addIssue({ code: 'custom', message: `"${bad}" is not a queue name` });
@@ -86,7 +90,11 @@ const envSchema = z.object({
   REDIS_PASSWORD: z.string().optional(),
   REDIS_DBINDEX: intIn(0, 15).default(0),
   REDIS_SOCKET: z.string().optional(),
-  BRIDGE_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces').optional(),
+  BRIDGE_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .regex(/^\S+$/, 'must not contain spaces')
+    .optional(),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: intIn(0, 65535).default(3000),
   DATA_DIR: z.string().min(1).default('.data'),

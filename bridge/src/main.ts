@@ -4,7 +4,7 @@ import { startBridge } from './bridge.ts';
 // Only entry point: turns configuration errors into one line per variable and a non-zero exit.
 let config;
 try {
-  config = loadConfig(process.env);
+  config = loadConfig();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   for (const problem of error.problems) process.stderr.write(`Invalid configuration: ${problem}\n`);

@@ -14,7 +14,10 @@ export interface BridgeHarness {
   redisServer: RedisServer;
   redis: Redis;
   bridge: RunningBridge;
-  api<T = unknown>(path: string, init?: RequestInit & { json?: unknown; token?: string | null }): Promise<{ status: number; body: T }>;
+  api<T = unknown>(
+    path: string,
+    init?: RequestInit & { json?: unknown; token?: string | null },
+  ): Promise<{ status: number; body: T }>;
   /** Polls `check` until it returns a value (not undefined), or fails after timeoutMs. */
   until<T>(check: () => Promise<T | undefined>, timeoutMs?: number, what?: string): Promise<T>;
   close(): Promise<void>;

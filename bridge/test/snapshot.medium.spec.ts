@@ -43,17 +43,26 @@ const job = async (name: string, jobId: string) => (await queue(name))?.activeJo
 
 describe('snapshot of real BullMQ state', () => {
   it('shows a hung job as hung, with its true age and a lock a live worker renews', async () => {
-    const worker = await startWorker({ redisUrl: redisServer.url, queue: 'faceDetection', behavior: 'hang', lockDuration: 2000 });
+    const worker = await startWorker({
+      redisUrl: redisServer.url,
+      queue: 'faceDetection',
+      behavior: 'hang',
+      lockDuration: 2000,
+    });
     workers.push(worker);
     const [jobId] = await addImmichJobs(redisServer.url, 'faceDetection', [
       { name: 'AssetDetectFaces', data: { id: mine[0]!.id, source: 'upload' } },
     ]);
     await worker.waitForActive(1);
 
-    const hung = await h.until(async () => {
-      const j = await job('faceDetection', jobId!);
-      return j?.state === 'hung' && j.lock.renewed ? j : undefined;
-    }, 15_000, 'a renewed hung job');
+    const hung = await h.until(
+      async () => {
+        const j = await job('faceDetection', jobId!);
+        return j?.state === 'hung' && j.lock.renewed ? j : undefined;
+      },
+      15_000,
+      'a renewed hung job',
+    );
     const processedOn = Number(await h.redis.hget(`immich_bull:faceDetection:${jobId}`, 'processedOn'));
     const truth = (Date.now() - processedOn) / 1000;
     expect(Math.abs(hung.ageSeconds - truth)).toBeLessThan(1);
@@ -68,10 +77,14 @@ describe('snapshot of real BullMQ state', () => {
   });
 
   it('names the file of an asset job once Immich answers, and keeps only the id of an asset Immich refuses', async () => {
-    const labelled = await h.until(async () => {
-      const j = (await queue('faceDetection'))?.activeJobs[0];
-      return j?.assetFileName ? j : undefined;
-    }, 10_000, 'an asset label');
+    const labelled = await h.until(
+      async () => {
+        const j = (await queue('faceDetection'))?.activeJobs[0];
+        return j?.assetFileName ? j : undefined;
+      },
+      10_000,
+      'an asset label',
+    );
     expect(labelled.assetFileName).toBe(mine[0]!.originalFileName);
     expect(labelled.assetPath).toBe(mine[0]!.originalPath);
 
@@ -90,15 +103,26 @@ describe('snapshot of real BullMQ state', () => {
   });
 
   it('shows a killed worker’s job as orphaned once its lock is gone, and no worker for its queue', async () => {
-    const proc = await spawnWorkerProcess({ redisUrl: redisServer.url, queue: 'smartSearch', behavior: 'hang', lockDuration: 2000 });
-    const [jobId] = await addImmichJobs(redisServer.url, 'smartSearch', [{ name: 'SmartSearch', data: { id: mine[1]!.id } }]);
+    const proc = await spawnWorkerProcess({
+      redisUrl: redisServer.url,
+      queue: 'smartSearch',
+      behavior: 'hang',
+      lockDuration: 2000,
+    });
+    const [jobId] = await addImmichJobs(redisServer.url, 'smartSearch', [
+      { name: 'SmartSearch', data: { id: mine[1]!.id } },
+    ]);
     await proc.waitForActive(1);
     await proc.kill();
 
-    const orphan = await h.until(async () => {
-      const j = await job('smartSearch', jobId!);
-      return j?.state === 'orphaned' ? j : undefined;
-    }, 15_000, 'an orphaned job');
+    const orphan = await h.until(
+      async () => {
+        const j = await job('smartSearch', jobId!);
+        return j?.state === 'orphaned' ? j : undefined;
+      },
+      15_000,
+      'an orphaned job',
+    );
     expect(orphan.lock.ttlMs).toBeNull();
     expect(await h.redis.exists(`immich_bull:smartSearch:${jobId}:lock`)).toBe(0);
     expect((await queue('smartSearch'))!.workers).toBe(0);
@@ -113,10 +137,14 @@ describe('snapshot of real BullMQ state', () => {
         { name: 'AssetEncodeVideo', data: { id: mine[3]!.id } },
         { name: 'AssetEncodeVideo', data: { id: mine[4]!.id } },
       ]);
-      const paused = await h.until(async () => {
-        const summary = await queue('videoConversion');
-        return summary?.counts.paused === 3 ? summary : undefined;
-      }, 10_000, 'three paused jobs');
+      const paused = await h.until(
+        async () => {
+          const summary = await queue('videoConversion');
+          return summary?.counts.paused === 3 ? summary : undefined;
+        },
+        10_000,
+        'three paused jobs',
+      );
       expect(paused.isPaused).toBe(true);
       expect(paused.counts.waiting).toBe(0);
       const status = (await h.api<StatusResponse>('/api/status')).body;
@@ -129,25 +157,41 @@ describe('snapshot of real BullMQ state', () => {
   it('shows an id left in active without its hash as dangling', async () => {
     await addImmichJobs(redisServer.url, 'migration', [{ name: 'FileMigrationQueueAll', data: {} }]);
     await h.redis.lpush('immich_bull:migration:active', '424242');
-    const dangling = await h.until(async () => {
-      const j = await job('migration', '424242');
-      return j?.state === 'dangling' ? j : undefined;
-    }, 70_000, 'a dangling id');
+    const dangling = await h.until(
+      async () => {
+        const j = await job('migration', '424242');
+        return j?.state === 'dangling' ? j : undefined;
+      },
+      70_000,
+      'a dangling id',
+    );
     expect(dangling.name).toBeNull();
   });
 
   it('measures throughput and durations from the events stream', async () => {
-    const worker = await startWorker({ redisUrl: redisServer.url, queue: 'thumbnailGeneration', behavior: 'complete', durationMs: 30, concurrency: 2 });
+    const worker = await startWorker({
+      redisUrl: redisServer.url,
+      queue: 'thumbnailGeneration',
+      behavior: 'complete',
+      durationMs: 30,
+      concurrency: 2,
+    });
     workers.push(worker);
     await addImmichJobs(
       redisServer.url,
       'thumbnailGeneration',
       mine.slice(10, 70).map((a) => ({ name: 'AssetGenerateThumbnails', data: { id: a.id } })),
     );
-    const q = await h.until(async () => {
-      const summary = await queue('thumbnailGeneration');
-      return summary && summary.rate > 0 && summary.counts.waiting === 0 && summary.counts.active === 0 ? summary : undefined;
-    }, 30_000, 'a measured rate');
+    const q = await h.until(
+      async () => {
+        const summary = await queue('thumbnailGeneration');
+        return summary && summary.rate > 0 && summary.counts.waiting === 0 && summary.counts.active === 0
+          ? summary
+          : undefined;
+      },
+      30_000,
+      'a measured rate',
+    );
     expect(q.avgDurationMs).toBeGreaterThanOrEqual(25);
     expect(q.avgDurationMs).toBeLessThan(1000);
     expect(q.stuckJobs).toHaveLength(0);
@@ -159,12 +203,18 @@ describe('snapshot of real BullMQ state', () => {
     const mail = sendMailJob(7);
     const [jobId] = await addImmichJobs(redisServer.url, 'notifications', [mail]);
     await worker.waitForActive(1);
-    const shown = await h.until(async () => {
-      const j = await job('notifications', jobId!);
-      return j?.state === 'hung' ? j : undefined;
-    }, 10_000, 'the hung mail job');
+    const shown = await h.until(
+      async () => {
+        const j = await job('notifications', jobId!);
+        return j?.state === 'hung' ? j : undefined;
+      },
+      10_000,
+      'the hung mail job',
+    );
     expect(shown.name).toBe('SendMail');
-    const raw = await fetch(`${h.bridge.url}/api/queues/notifications`, { headers: { authorization: `Bearer ${h.bridge.token}` } });
+    const raw = await fetch(`${h.bridge.url}/api/queues/notifications`, {
+      headers: { authorization: `Bearer ${h.bridge.token}` },
+    });
     const text = await raw.text();
     expect(text).toContain(jobId!);
     expect(text).not.toContain('SIM-SECRET');
@@ -180,7 +230,10 @@ describe('snapshot of real BullMQ state', () => {
     const fresh = await startHarness({}, redisServer);
     try {
       const body = (await fresh.api<QueuesResponse>('/api/queues')).body;
-      expect(body.queues.find((q) => q.name === 'assetRepair')).toMatchObject({ title: 'Asset Repair', slug: 'asset-repair' });
+      expect(body.queues.find((q) => q.name === 'assetRepair')).toMatchObject({
+        title: 'Asset Repair',
+        slug: 'asset-repair',
+      });
     } finally {
       await fresh.close();
     }
@@ -216,12 +269,18 @@ describe('API guards', () => {
   });
 
   it('rejects oversized and malformed bodies', async () => {
-    const big = await h.api('/api/queues/faceDetection/clear-stuck', { method: 'POST', json: { jobIds: Array(3000).fill('123456') } });
+    const big = await h.api('/api/queues/faceDetection/clear-stuck', {
+      method: 'POST',
+      json: { jobIds: Array(3000).fill('123456') },
+    });
     expect(big.status).toBe(413);
     const badMode = await h.api('/api/queues/faceDetection/clear-stuck', { method: 'POST', json: { mode: 'explode' } });
     expect(badMode.status).toBe(400);
     expect(errorCode(badMode.body)).toBe('BAD_REQUEST');
-    const extra = await h.api('/api/queues/faceDetection/jobs/1/clear', { method: 'POST', json: { mode: 'fail', sudo: true } });
+    const extra = await h.api('/api/queues/faceDetection/jobs/1/clear', {
+      method: 'POST',
+      json: { mode: 'fail', sudo: true },
+    });
     expect(extra.status).toBe(400);
     const badId = await h.api('/api/queues/faceDetection/jobs/%20x/clear', { method: 'POST', json: {} });
     expect(badId.status).toBe(400);

@@ -156,7 +156,12 @@ export class ActionsService {
     return { cleared: cleared.length, jobIds: cleared, skipped, slotsStillHeld };
   }
 
-  private async clearOne(queue: string, jobId: string, seen: ActiveJob | undefined, options: ClearOptions): Promise<Outcome> {
+  private async clearOne(
+    queue: string,
+    jobId: string,
+    seen: ActiveJob | undefined,
+    options: ClearOptions,
+  ): Promise<Outcome> {
     if (options.mode === 'retry' && seen?.state === 'hung') {
       return { ok: false, error: retryRefused(jobId) };
     }
@@ -178,13 +183,23 @@ export class ActionsService {
         this.logger.info({ queue, jobId }, 'dangling active id dropped');
         return { ok: true, slotStillHeld: false };
       case 'not-active':
-        return { ok: false, error: new AppError('JOB_NOT_ACTIVE', 409, `Job ${jobId} is no longer active: it finished or moved on`) };
+        return {
+          ok: false,
+          error: new AppError('JOB_NOT_ACTIVE', 409, `Job ${jobId} is no longer active: it finished or moved on`),
+        };
       case 'changed':
-        return { ok: false, error: new AppError('JOB_CHANGED', 409, `Job ${jobId} was restarted since it was looked at`) };
+        return {
+          ok: false,
+          error: new AppError('JOB_CHANGED', 409, `Job ${jobId} was restarted since it was looked at`),
+        };
       case 'locked':
         return {
           ok: false,
-          error: new AppError('JOB_RUNNING', 409, `Job ${jobId} is within its threshold and held by a live worker; send force to clear it anyway`),
+          error: new AppError(
+            'JOB_RUNNING',
+            409,
+            `Job ${jobId} is within its threshold and held by a live worker; send force to clear it anyway`,
+          ),
         };
       case 'retry-locked':
         return { ok: false, error: retryRefused(jobId) };
@@ -192,7 +207,8 @@ export class ActionsService {
   }
 
   private requireImmich(): ImmichRepository {
-    if (!this.immich) throw new AppError('IMMICH_NOT_CONFIGURED', 503, 'Set IMMICH_API_URL and IMMICH_API_KEY to use Immich commands');
+    if (!this.immich)
+      throw new AppError('IMMICH_NOT_CONFIGURED', 503, 'Set IMMICH_API_URL and IMMICH_API_KEY to use Immich commands');
     return this.immich;
   }
 
@@ -209,7 +225,11 @@ export class ActionsService {
 }
 
 const retryRefused = (jobId: string) =>
-  new AppError('RETRY_HUNG_REFUSED', 409, `Job ${jobId} is held by a live worker that may still run it; use fail or remove`);
+  new AppError(
+    'RETRY_HUNG_REFUSED',
+    409,
+    `Job ${jobId} is held by a live worker that may still run it; use fail or remove`,
+  );
 
 function toMs(startedAt: number | string): number {
   return typeof startedAt === 'number' ? startedAt : Date.parse(startedAt);
@@ -219,5 +239,9 @@ function immichFailure(error: unknown): AppError {
   if (error instanceof ImmichError && error.kind === 'refused') {
     return new AppError('IMMICH_REFUSED', 502, `Immich refused: ${error.message}`);
   }
-  return new AppError('IMMICH_UNAVAILABLE', 502, `Immich did not answer: ${error instanceof Error ? error.message : String(error)}`);
+  return new AppError(
+    'IMMICH_UNAVAILABLE',
+    502,
+    `Immich did not answer: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }

@@ -35,7 +35,8 @@ export function createApp(deps: Deps, logger: Logger) {
       '/api/*',
       bodyLimit({
         maxSize: MAX_BODY_BYTES,
-        onError: (c) => c.json(errorBody('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`), 413),
+        onError: (c) =>
+          c.json(errorBody('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`), 413),
       }),
     )
     .route('/api/health', healthRoutes(deps))

@@ -61,7 +61,13 @@ export class ImmichRepository {
   /** Legacy `PUT /api/jobs/{name}`, still served by 3.x and the only way on servers before 2.4. */
   async legacyCommand(queue: string, command: 'pause' | 'resume'): Promise<boolean> {
     const res = await this.call(() =>
-      runQueueCommandLegacy({ name: queue as QueueName, queueCommandDto: { command: command === 'pause' ? QueueCommand.Pause : QueueCommand.Resume } }, this.opts()),
+      runQueueCommandLegacy(
+        {
+          name: queue as QueueName,
+          queueCommandDto: { command: command === 'pause' ? QueueCommand.Pause : QueueCommand.Resume },
+        },
+        this.opts(),
+      ),
     );
     return res.queueStatus.isPaused;
   }

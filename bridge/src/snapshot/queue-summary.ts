@@ -1,10 +1,4 @@
-import {
-  isAssetJob,
-  PERSON_JOB_NAMES,
-  queueInfo,
-  type ActiveJob,
-  type QueueSummary,
-} from '@immich-admin-tools/shared';
+import { isAssetJob, PERSON_JOB_NAMES, queueInfo, type ActiveJob, type QueueSummary } from '@immich-admin-tools/shared';
 import type { AssetCache } from '../assets/asset-cache.ts';
 import { classifyJob, type LockHistory } from '../classify/classifier.ts';
 import type { RawActiveJob, RawQueueState } from '../redis/queue.repository.ts';

@@ -84,7 +84,11 @@ export class RateTracker {
     const rate = span < MIN_SPAN_MS ? 0 : recent.length / (span / 60_000);
     const durations = recent.map((f) => f.durationMs).filter((d): d is number => d !== null);
     const avgDurationMs = durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : null;
-    return { rate: Math.round(rate * 10) / 10, avgDurationMs: avgDurationMs === null ? null : Math.round(avgDurationMs), lostEvents: track.lostEvents };
+    return {
+      rate: Math.round(rate * 10) / 10,
+      avgDurationMs: avgDurationMs === null ? null : Math.round(avgDurationMs),
+      lostEvents: track.lostEvents,
+    };
   }
 
   forget(queue: string): void {

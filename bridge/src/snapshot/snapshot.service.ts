@@ -99,7 +99,8 @@ export class SnapshotService {
     } catch (error) {
       this.connected = false;
       // Log the first failure and then every 30th, so a long outage does not flood the log.
-      if (this.failures++ % 30 === 0) this.logger.warn({ err: String(error) }, 'snapshot tick failed; serving the last one as stale');
+      if (this.failures++ % 30 === 0)
+        this.logger.warn({ err: String(error) }, 'snapshot tick failed; serving the last one as stale');
     }
   }
 

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { RawQueueState } from '../redis/queue.repository.ts';
+import { RateTracker } from './rate-tracker.ts';
+
+const state = (over: Partial<RawQueueState>): RawQueueState => ({
+  name: 'q',
+  counts: { waiting: 0, paused: 0, active: 0, delayed: 0, prioritized: 0, failed: 0 },
+  isPaused: false,
+  version: null,
+  activeJobs: [],
+  events: [],
+  entriesAdded: 0,
+  lastGeneratedId: null,
+  eventsRead: 0,
+  lastReadId: null,
+  ...over,
+});
+
+describe('RateTracker', () => {
+  it('starts at the stream’s end, then counts finishes and pairs durations', () => {
+    const t = new RateTracker();
+    expect(t.cursor('q')).toBe('');
+    t.ingest(state({ lastGeneratedId: '1000-0', entriesAdded: 10 }), 1_000);
+    expect(t.cursor('q')).toBe('1000-0');
+    const events = [];
+    for (let i = 0; i < 30; i++) {
+      events.push({ id: `${2000 + i * 1000}-0`, event: 'active', jobId: String(i) });
+      events.push({ id: `${2400 + i * 1000}-0`, event: 'completed', jobId: String(i) });
+    }
+    t.ingest(
+      state({ events, eventsRead: 60, lastReadId: '31400-0', lastGeneratedId: '31400-0', entriesAdded: 70 }),
+      61_000,
+    );
+    const stats = t.stats('q', 61_000);
+    expect(stats.rate).toBe(30);
+    expect(stats.avgDurationMs).toBe(400);
+    expect(stats.lostEvents).toBe(0);
+    expect(t.cursor('q')).toBe('31400-0');
+  });
+
+  it('counts events trimmed before it could read them', () => {
+    const t = new RateTracker();
+    t.ingest(state({ lastGeneratedId: '1-0', entriesAdded: 100 }), 0);
+    t.ingest(
+      state({ events: [], eventsRead: 40, lastReadId: '9-0', lastGeneratedId: '9-0', entriesAdded: 300 }),
+      2_000,
+    );
+    expect(t.stats('q', 2_000).lostEvents).toBe(160);
+  });
+
+  it('starts over when Redis lost the stream', () => {
+    const t = new RateTracker();
+    t.ingest(state({ lastGeneratedId: '5000-3', entriesAdded: 10 }), 0);
+    t.ingest(state({ lastGeneratedId: '20-0', entriesAdded: 2 }), 1_000);
+    expect(t.cursor('q')).toBe('0-0');
+  });
+});
