@@ -22,6 +22,14 @@ async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+function portFromEnv(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name} must be a port number (1-65535)`);
+  return port;
+}
+
 async function main(): Promise<void> {
   let redisUrl = process.env.REDIS_URL;
   if (redisUrl) {
@@ -38,7 +46,7 @@ async function main(): Promise<void> {
   }
 
   const apiKey = randomBytes(24).toString('base64url');
-  const immichPort = Number(process.env.DEMO_IMMICH_PORT ?? 2283);
+  const immichPort = portFromEnv('DEMO_IMMICH_PORT', 2283);
   const immich = await startFakeImmich({ redisUrl, apiKey, port: (await portIsFree(immichPort)) ? immichPort : 0 });
   cleanups.push(() => immich.stop());
 
@@ -46,7 +54,7 @@ async function main(): Promise<void> {
   const mix = await startDemoMix({ redisUrl });
   cleanups.push(() => mix.stop());
 
-  const bridgePort = Number(process.env.DEMO_BRIDGE_PORT ?? 2285);
+  const bridgePort = portFromEnv('DEMO_BRIDGE_PORT', 2285);
   const token = randomBytes(24).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'iat-demo-'));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
@@ -81,7 +89,7 @@ async function main(): Promise<void> {
   say();
   say('Immich Admin Tools demo is running. Ctrl-C stops everything.');
   say();
-  say(`  Fake Immich      ${immich.url}   (API key: ${apiKey})`);
+  say(`  Fake Immich      ${immich.url}`);
   say(`  Its Jobs page    ${immich.url}/admin/queues`);
   if (bridgeUrl) {
     say(`  Bridge           ${bridgeUrl}`);
@@ -97,7 +105,7 @@ async function main(): Promise<void> {
   say('Load the extension:');
   say('  1. pnpm build (in the repo root)');
   say('  2. Chrome: chrome://extensions, Developer mode on, "Load unpacked", pick .output/chrome-mv3');
-  say('  3. Open the extension\'s Options and add an instance:');
+  say("  3. Open the extension's Options and add an instance:");
   say(`       Immich URL ${immich.url}   Bridge URL ${bridgeUrl ?? `http://127.0.0.1:${bridgePort}`}   Token ${token}`);
   say(`  4. Open ${immich.url}/admin/queues: hung face detection and the orphaned smart search turn stuck after 20 s.`);
 }

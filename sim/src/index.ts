@@ -1,5 +1,12 @@
 // Public entry of @immich-admin-tools/sim, for the bridge's tests and the e2e harness.
-export { IMMICH_PREFIX, IMMICH_JOB_OPTIONS, openImmichQueue, addImmichJobs, addJobs, type ImmichJobSpec } from './bull/immich-queues.ts';
+export {
+  IMMICH_PREFIX,
+  IMMICH_JOB_OPTIONS,
+  openImmichQueue,
+  addImmichJobs,
+  addJobs,
+  type ImmichJobSpec,
+} from './bull/immich-queues.ts';
 export { immichJobFor, immichJobsFor, personThumbnailJob, sendMailJob } from './bull/immich-jobs.ts';
 export {
   startWorker,
@@ -17,6 +24,15 @@ export {
   type FakeImmichApp,
   type FakeImmichOptions,
 } from './fake-immich/app.ts';
-export { ASSETS, ADMIN_USER, OTHER_USER, assetAt, assetById, faceId, personId, type SimAsset } from './fake-immich/assets.ts';
+export {
+  ASSETS,
+  ADMIN_USER,
+  OTHER_USER,
+  assetAt,
+  assetById,
+  faceId,
+  personId,
+  type SimAsset,
+} from './fake-immich/assets.ts';
 export { startDemoMix } from './scenarios/demo-mix.ts';
 export * as scenarios from './scenarios/index.ts';

@@ -115,7 +115,8 @@ export interface WorkerProcess {
 }
 
 /** Messages the child (worker-process.ts) sends. */
-export type WorkerProcessMessage = { type: 'ready' } | { type: 'active'; ids: string[] } | { type: 'error'; message: string };
+export type WorkerProcessMessage =
+  { type: 'ready' } | { type: 'active'; ids: string[] } | { type: 'error'; message: string };
 
 const childEntry = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
 // One process, not the tsx CLI: the CLI runs node as a grandchild, which a SIGKILL to the CLI would orphan.

@@ -34,9 +34,10 @@ export async function startBridgeProcess(
     output = (output + chunk.toString()).slice(-4000);
   };
   let stopping = false;
+  let started = false;
   child.once('exit', (code, signal) => {
     log.end();
-    if (!stopping) console.error(`\n[demo] the bridge exited (${code ?? signal}); its log: ${logFile}`);
+    if (started && !stopping) console.error(`\n[demo] the bridge exited (${code ?? signal}); its log: ${logFile}`);
   });
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -48,8 +49,14 @@ export async function startBridgeProcess(
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) break;
-    const healthy = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-    if (healthy) return { url, stop };
+    const healthy = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (healthy) {
+      started = true;
+      return { url, stop };
+    }
     await sleep(250);
   }
   const exitedEarly = child.exitCode !== null || child.signalCode !== null;

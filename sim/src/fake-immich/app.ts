@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { assetsRoutes } from './assets.route.ts';
 import { immichError } from './immich-errors.ts';
+import { jobsPageRoutes } from '../jobs-page/jobs-page.routes.ts';
 import { jobsLegacyRoutes } from './jobs-legacy.route.ts';
 import { QueueStore } from './queue-store.ts';
 import { queuesRoutes } from './queues.route.ts';
@@ -26,7 +27,8 @@ export interface FakeImmichApp {
 /** The fake Immich as a Hono app, acting on Redis through bullmq `Queue`s as Immich's server does. */
 export function createFakeImmichApp(opts: FakeImmichOptions): FakeImmichApp {
   const store = new QueueStore(opts.redisUrl);
-  const version = opts.version ?? (opts.legacyOnly ? { major: 2, minor: 3, patch: 1 } : { major: 3, minor: 1, patch: 0 });
+  const version =
+    opts.version ?? (opts.legacyOnly ? { major: 2, minor: 3, patch: 1 } : { major: 3, minor: 1, patch: 0 });
   const app = new Hono();
   app.route('/api/server', serverRoutes(version, opts.apiKey));
   if (!opts.legacyOnly) app.route('/api/queues', queuesRoutes(store, opts.apiKey));
@@ -34,6 +36,7 @@ export function createFakeImmichApp(opts: FakeImmichOptions): FakeImmichApp {
   app.route('/api/assets', assetsRoutes(opts.apiKey));
 
   // ---- Imitation Jobs page (helper "content" mounts it here): app.route('/', jobsPageRoutes(...)) ----
+  app.route('/', jobsPageRoutes({ apiKey: opts.apiKey }));
 
   app.notFound((c) => immichError(c, 404, `Cannot ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {

@@ -64,7 +64,9 @@ export function jobsLegacyRoutes(store: QueueStore, apiKey: string) {
           await queue.clean(0, 1000, 'failed');
           break;
         default:
-          return immichError(c, 400, ['command: Invalid option: expected one of start|pause|resume|empty|clear-failed']);
+          return immichError(c, 400, [
+            'command: Invalid option: expected one of start|pause|resume|empty|clear-failed',
+          ]);
       }
       return c.json(await legacyResponse(store, queue));
     });

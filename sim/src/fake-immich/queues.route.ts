@@ -13,9 +13,7 @@ const isJobStatus = (value: string): value is QueueJobStatus => (JOB_STATUSES as
 export function queuesRoutes(store: QueueStore, apiKey: string) {
   return new Hono()
     .use('*', requireApiKey(apiKey))
-    .get('/', async (c) =>
-      c.json(await Promise.all(store.names.map((name) => store.response(store.get(name)!)))),
-    )
+    .get('/', async (c) => c.json(await Promise.all(store.names.map((name) => store.response(store.get(name)!)))))
     .get('/:name', async (c) => {
       const queue = store.get(c.req.param('name'));
       if (!queue) return immichError(c, 400, ['name: Invalid queue name']);
@@ -46,7 +44,12 @@ export function queuesRoutes(store: QueueStore, apiKey: string) {
       const jobs = await queue.getJobs(requested as JobType[], 0, 1000);
       const body: QueueJobResponseDto[] = jobs
         .filter((job) => job !== undefined)
-        .map((job) => ({ id: job.id, name: job.name as JobName, data: job.data as Record<string, unknown>, timestamp: job.timestamp }));
+        .map((job) => ({
+          id: job.id,
+          name: job.name as JobName,
+          data: job.data as Record<string, unknown>,
+          timestamp: job.timestamp,
+        }));
       return c.json(body);
     })
     .delete('/:name/jobs', async (c) => {

@@ -12,7 +12,8 @@ export function thumbnailPng(assetId: string, size = 64, isVideo = false): Buffe
     for (let x = 0; x < size; x++) {
       const t = (x + y) / (2 * (size - 1));
       const onPlayMark = isVideo && isInPlayTriangle(x, y, size);
-      for (let c = 0; c < 3; c++) row[1 + x * 3 + c] = onPlayMark ? 255 : Math.round(from[c]! + (to[c]! - from[c]!) * t);
+      for (let c = 0; c < 3; c++)
+        row[1 + x * 3 + c] = onPlayMark ? 255 : Math.round(from[c]! + (to[c]! - from[c]!) * t);
     }
     rows.push(row);
   }

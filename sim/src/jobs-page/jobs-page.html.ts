@@ -6,6 +6,7 @@ export interface JobsPageConfig {
   /** Queue names that get a card, in page order. */
   cards: string[];
   pollMs: number;
+  apiKey: string;
 }
 
 const escapeJson = (value: unknown) => JSON.stringify(value).replaceAll('<', '\\u003c');

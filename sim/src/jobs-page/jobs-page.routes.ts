@@ -34,7 +34,12 @@ const CARD_ORDER = [
   'migration',
 ];
 
-function configFor(url: URL): JobsPageConfig {
+export interface JobsPageOptions {
+  /** Stands in for the admin's session cookie: the page sends it as `x-api-key` to the fake API. */
+  apiKey: string;
+}
+
+function configFor(url: URL, options: JobsPageOptions): JobsPageConfig {
   const all = url.searchParams.get('cards') === 'all';
   const cardNames = all
     ? [...CARD_ORDER, ...QUEUES.map((queue) => queue.name).filter((name) => !CARD_ORDER.includes(name))]
@@ -44,13 +49,14 @@ function configFor(url: URL): JobsPageConfig {
     queues: QUEUES.map(({ name, title, slug }) => ({ name, title, slug })),
     cards: cardNames,
     pollMs: Number(url.searchParams.get('pollMs')) || 3000,
+    apiKey: options.apiKey,
   };
 }
 
-export function jobsPageRoutes(): Hono {
+export function jobsPageRoutes(options: JobsPageOptions): Hono {
   // Read at start so a missing file fails loudly, not on the first page view.
   const files = new Map(Object.entries(CLIENT_FILES).map(([file, type]) => [file, { body: asset(file), type }]));
-  const shell = (url: string) => pageShell(configFor(new URL(url)), { script: JOBS_PAGE_SCRIPT, styles: JOBS_PAGE_STYLES });
+  const shell = (url: string) => pageShell(configFor(new URL(url), options), { script: JOBS_PAGE_SCRIPT, styles: JOBS_PAGE_STYLES });
 
   return new Hono()
     .get(`${ASSET_BASE}:file`, (c) => {

@@ -54,11 +54,23 @@ export async function startDemoMix(ctx: DemoMixContext): Promise<RunningScenario
     );
     running.push(await paused.start({ redisUrl, queue: 'videoConversion', count: 7 }));
     running.push(await failed.start({ redisUrl, queue: 'ocr', count: 4, offset: 30 }));
-    running.push(await failed.start({ redisUrl, queue: 'notifications', count: 1, failReason: 'connect ECONNREFUSED 10.0.0.5:587' }));
+    running.push(
+      await failed.start({
+        redisUrl,
+        queue: 'notifications',
+        count: 1,
+        failReason: 'connect ECONNREFUSED 10.0.0.5:587',
+      }),
+    );
     running.push(await dangling.start({ redisUrl, queue: 'duplicateDetection' }));
     for (const info of QUEUES.filter((q) => !SCENARIO_QUEUES.has(q.name))) {
       const queue = openImmichQueue(redisUrl, info.name);
-      const worker = await startWorker({ redisUrl, queue: info.name, behavior: 'complete', concurrency: info.concurrency });
+      const worker = await startWorker({
+        redisUrl,
+        queue: info.name,
+        behavior: 'complete',
+        concurrency: info.concurrency,
+      });
       running.push({ stop: () => stopAll([() => queue.close(), () => worker.close()]) });
     }
     return { stop };

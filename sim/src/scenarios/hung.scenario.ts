@@ -22,7 +22,12 @@ export async function start(ctx: HungContext): Promise<RunningScenario & { jobId
   const stops = [() => queue.close()];
   try {
     const jobIds = await addJobs(queue, immichJobsFor(queueName, count, offset));
-    const worker = await startWorker({ redisUrl: ctx.redisUrl, queue: queueName, behavior: 'hang', concurrency: count });
+    const worker = await startWorker({
+      redisUrl: ctx.redisUrl,
+      queue: queueName,
+      behavior: 'hang',
+      concurrency: count,
+    });
     stops.push(() => worker.close());
     await worker.waitForActive(count);
     // Added after the slots are full, so these stay waiting (the blocked queue an admin sees).

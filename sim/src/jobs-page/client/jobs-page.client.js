@@ -13,7 +13,7 @@ import { renderDetail, renderLegacy, renderList, renderPhoto } from './jobs-page
 /** @typedef {{ update(queues: Map<string, QueueDto>): void; destroy?(): void }} View */
 
 const configElement = /** @type {HTMLElement} */ (document.getElementById('sim-config'));
-/** @type {{ layout: 'queues' | 'legacy'; queues: QueueMeta[]; cards: string[]; pollMs: number }} */
+/** @type {{ layout: 'queues' | 'legacy'; queues: QueueMeta[]; cards: string[]; pollMs: number; apiKey: string }} */
 const config = JSON.parse(configElement.textContent ?? '{}');
 const main = /** @type {HTMLElement} */ (document.getElementById('sim-main'));
 const bySlug = new Map(config.queues.map((queue) => [queue.slug, queue]));
@@ -24,12 +24,22 @@ let queues = new Map();
 let view = null;
 let loaded = false;
 
+/** GET /api/queues (v2.4+), or the legacy GET /api/jobs a pre-2.4 server has instead. @returns {Promise<QueueDto[]>} */
+async function fetchQueues() {
+  const headers = { 'x-api-key': config.apiKey };
+  const response = await fetch('/api/queues', { headers });
+  if (response.ok) return response.json();
+  if (response.status !== 404) throw new Error(`GET /api/queues answered ${response.status}`);
+  const legacy = await fetch('/api/jobs', { headers });
+  if (!legacy.ok) throw new Error(`GET /api/jobs answered ${legacy.status}`);
+  /** @type {Record<string, { jobCounts: QueueDto['statistics']; queueStatus: { isPaused: boolean } }>} */
+  const byName = await legacy.json();
+  return Object.entries(byName).map(([name, status]) => ({ name, isPaused: status.queueStatus.isPaused, statistics: status.jobCounts }));
+}
+
 async function poll() {
   try {
-    const response = await fetch('/api/queues', { credentials: 'same-origin' });
-    if (!response.ok) throw new Error(`GET /api/queues answered ${response.status}`);
-    /** @type {QueueDto[]} */
-    const list = await response.json();
+    const list = await fetchQueues();
     queues = new Map(list.map((queue) => [queue.name, queue]));
     if (!loaded) {
       loaded = true;
