@@ -6,6 +6,8 @@ const optional = ['extension/vitest.config.ts', 'e2e/vitest.config.ts'].filter((
 
 export default defineConfig({
   test: {
+    // Two cores: the Redis-backed suites and one Chromium at a time.
+    maxWorkers: 2,
     reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
       { test: { name: 'shared', include: ['shared/src/**/*.spec.ts', 'docker/**/*.spec.ts'], environment: 'node' } },
@@ -14,8 +16,8 @@ export default defineConfig({
           name: 'bridge',
           include: ['bridge/**/*.spec.ts'],
           environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -23,8 +25,8 @@ export default defineConfig({
           name: 'sim',
           include: ['sim/**/*.spec.ts'],
           environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
         },
       },
       ...optional,

@@ -52,7 +52,7 @@ export async function startHarness(env: Record<string, string> = {}, existing?: 
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as never };
   };
-  const until: BridgeHarness['until'] = async (check, timeoutMs = 15_000, what = 'condition') => {
+  const until: BridgeHarness['until'] = async (check, timeoutMs = 30_000, what = 'condition') => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await check();

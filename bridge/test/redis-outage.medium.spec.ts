@@ -30,7 +30,7 @@ it('survives Redis stopping and restarting: stale reads, 503 actions, then recov
       const body = (await h.api<QueuesResponse>('/api/queues')).body;
       return body.stale ? body : undefined;
     },
-    10_000,
+    30_000,
     'a stale snapshot',
   );
   // The last picture is still served, marked stale.

@@ -60,7 +60,7 @@ describe('snapshot of real BullMQ state', () => {
         const j = await job('faceDetection', jobId!);
         return j?.state === 'hung' && j.lock.renewed ? j : undefined;
       },
-      15_000,
+      30_000,
       'a renewed hung job',
     );
     const processedOn = Number(await h.redis.hget(`immich_bull:faceDetection:${jobId}`, 'processedOn'));
@@ -82,7 +82,7 @@ describe('snapshot of real BullMQ state', () => {
         const j = (await queue('faceDetection'))?.activeJobs[0];
         return j?.assetFileName ? j : undefined;
       },
-      10_000,
+      30_000,
       'an asset label',
     );
     expect(labelled.assetFileName).toBe(mine[0]!.originalFileName);
@@ -92,7 +92,7 @@ describe('snapshot of real BullMQ state', () => {
     workers.push(worker);
     const [jobId] = await addImmichJobs(redisServer.url, 'ocr', [{ name: 'Ocr', data: { id: foreign.id } }]);
     await worker.waitForActive(1);
-    const shown = await h.until(() => job('ocr', jobId!), 10_000, 'the ocr job');
+    const shown = await h.until(() => job('ocr', jobId!), 30_000, 'the ocr job');
     // Give the lookup time to come back refused; the job must still show, with its id.
     await new Promise((r) => setTimeout(r, 1000));
     const after = (await job('ocr', jobId!))!;
@@ -120,7 +120,7 @@ describe('snapshot of real BullMQ state', () => {
         const j = await job('smartSearch', jobId!);
         return j?.state === 'orphaned' ? j : undefined;
       },
-      15_000,
+      30_000,
       'an orphaned job',
     );
     expect(orphan.lock.ttlMs).toBeNull();
@@ -142,7 +142,7 @@ describe('snapshot of real BullMQ state', () => {
           const summary = await queue('videoConversion');
           return summary?.counts.paused === 3 ? summary : undefined;
         },
-        10_000,
+        30_000,
         'three paused jobs',
       );
       expect(paused.isPaused).toBe(true);
@@ -208,7 +208,7 @@ describe('snapshot of real BullMQ state', () => {
         const j = await job('notifications', jobId!);
         return j?.state === 'hung' ? j : undefined;
       },
-      10_000,
+      30_000,
       'the hung mail job',
     );
     expect(shown.name).toBe('SendMail');

@@ -137,6 +137,8 @@ export interface ClearStuckResponse {
   skipped: SkippedJob[];
   /** Hung jobs cleared in Redis whose worker still holds its slot until Immich restarts. */
   slotsStillHeld: number;
+  /** Set when slots stay held: what the admin has to do about it. */
+  note?: string;
 }
 
 export interface ClearJobRequest {
@@ -153,6 +155,7 @@ export interface ClearJobResponse {
   mode: ClearMode;
   /** The job was hung: the worker slot stays taken until Immich restarts. */
   slotStillHeld: boolean;
+  note?: string;
 }
 
 export interface ClearAllStuckRequest {
@@ -165,6 +168,7 @@ export interface ClearAllStuckResponse {
   jobIds: string[];
   skipped: (SkippedJob & { queue: string })[];
   slotsStillHeld: number;
+  note?: string;
 }
 
 export interface QueueCommandResponse {

@@ -18,6 +18,13 @@ import type { SnapshotService } from '../snapshot/snapshot.service.ts';
 
 export const CLEARED_REASON = 'cleared as stuck by Immich Admin Tools';
 
+/** Clearing a hung job in Redis cannot stop its processor: say what frees the slot. */
+export function slotNote(slots: number): string | undefined {
+  if (slots === 0) return undefined;
+  const what = slots === 1 ? 'a worker slot' : `${slots} worker slots`;
+  return `The hung processor still holds ${what}; only restarting immich_server (docker restart immich_server) frees it.`;
+}
+
 interface ClearOptions {
   mode: ClearMode;
   /** processedOn the caller saw; null = no guard. */
@@ -65,13 +72,21 @@ export class ActionsService {
     });
     await this.snapshots.tick();
     if (!outcome.ok) throw outcome.error;
-    return { cleared: true, jobId, mode: request.mode, slotStillHeld: outcome.slotStillHeld };
+    const note = slotNote(outcome.slotStillHeld ? 1 : 0);
+    return {
+      cleared: true,
+      jobId,
+      mode: request.mode,
+      slotStillHeld: outcome.slotStillHeld,
+      ...(note ? { note } : {}),
+    };
   }
 
   async clearStuck(queueName: string, request: { mode: ClearMode; jobIds?: string[] }): Promise<ClearStuckResponse> {
     const result = await this.clearStuckIn(this.queue(queueName), request);
     await this.snapshots.tick();
-    return result;
+    const note = slotNote(result.slotsStillHeld);
+    return note ? { ...result, note } : result;
   }
 
   async clearAllStuck(request: { mode: ClearMode }): Promise<ClearAllStuckResponse> {
@@ -87,7 +102,8 @@ export class ActionsService {
       if (result.cleared > 0) response.queues.push(queue.name);
     }
     await this.snapshots.tick();
-    return response;
+    const note = slotNote(response.slotsStillHeld);
+    return note ? { ...response, note } : response;
   }
 
   async setPaused(queueName: string, paused: boolean): Promise<QueueCommandResponse> {
