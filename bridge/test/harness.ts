@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ErrorBody } from '@immich-admin-tools/shared';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import { addImmichJobs, type ImmichJobSpec } from '../../sim/src/bull/immich-queues.ts';
+import { startWorker, type SimWorker, type WorkerOptions } from '../../sim/src/bull/workers.ts';
+import { startFakeImmich, type FakeImmich } from '../../sim/src/fake-immich/app.ts';
 import { startRedisServer, type RedisServer } from '../../sim/src/redis/redis-server.ts';
 import { startBridge, type RunningBridge } from '../src/bridge.ts';
 
@@ -77,3 +81,50 @@ export async function startHarness(env: Record<string, string> = {}, existing?: 
 }
 
 export const errorCode = (body: unknown) => (body as ErrorBody).error.code;
+
+export const API_KEY = 'sim-admin-api-key';
+
+/** Redis, a fake Immich and a bridge over both, plus the sim workers a test starts (closed with it). */
+export interface Stack {
+  redisServer: RedisServer;
+  immich: FakeImmich;
+  h: BridgeHarness;
+  workers: SimWorker[];
+}
+
+/** Starts a Stack before the file's tests and tears it down after them. */
+export function useStack(env: Record<string, string> = {}): Stack {
+  const stack = { workers: [] as SimWorker[] } as Stack;
+  beforeAll(async () => {
+    stack.redisServer = await startRedisServer();
+    stack.immich = await startFakeImmich({ redisUrl: stack.redisServer.url, apiKey: API_KEY });
+    stack.h = await startHarness(
+      { IMMICH_API_URL: stack.immich.url, IMMICH_API_KEY: API_KEY, ...env },
+      stack.redisServer,
+    );
+  });
+  afterAll(async () => {
+    await Promise.all(stack.workers.map((w) => w.close()));
+    await stack.h?.close();
+    await stack.immich?.stop();
+    await stack.redisServer?.dispose();
+  });
+  return stack;
+}
+
+/**
+ * Starts a sim worker on the stack's Redis (closed with the stack), queues `jobs` for it and,
+ * when `hold` is set, waits until its processors hold that many of them.
+ */
+export async function workOn(
+  s: Stack,
+  opts: Omit<WorkerOptions, 'redisUrl'>,
+  jobs: ImmichJobSpec[],
+  hold = 0,
+): Promise<{ worker: SimWorker; ids: string[] }> {
+  const worker = await startWorker({ redisUrl: s.redisServer.url, ...opts });
+  s.workers.push(worker);
+  const ids = await addImmichJobs(s.redisServer.url, opts.queue, jobs);
+  if (hold > 0) await worker.waitForActive(hold);
+  return { worker, ids };
+}

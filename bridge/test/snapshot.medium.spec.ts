@@ -1,61 +1,32 @@
 import type { ActiveJob, QueueDetail, QueuesResponse, StatusResponse } from '@immich-admin-tools/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sendMailJob } from '../../sim/src/bull/immich-jobs.ts';
 import { addImmichJobs, openImmichQueue } from '../../sim/src/bull/immich-queues.ts';
-import { spawnWorkerProcess, startWorker, type SimWorker } from '../../sim/src/bull/workers.ts';
+import { spawnWorkerProcess } from '../../sim/src/bull/workers.ts';
 import { ASSETS, OTHER_USER } from '../../sim/src/fake-immich/assets.ts';
-import { startFakeImmich, type FakeImmich } from '../../sim/src/fake-immich/app.ts';
-import { startRedisServer, type RedisServer } from '../../sim/src/redis/redis-server.ts';
-import { errorCode, startHarness, type BridgeHarness } from './harness.ts';
+import { errorCode, startHarness, useStack, workOn } from './harness.ts';
 
-const API_KEY = 'sim-admin-api-key';
 const mine = ASSETS.filter((a) => a.ownerId !== OTHER_USER.id);
 const foreign = ASSETS.find((a) => a.ownerId === OTHER_USER.id)!;
 
-let redisServer: RedisServer;
-let immich: FakeImmich;
-let h: BridgeHarness;
-const workers: SimWorker[] = [];
+const s = useStack({ STUCK_THRESHOLDS: 'faceDetection=2,smartSearch=2,notifications=2,ocr=600' });
 
-beforeAll(async () => {
-  redisServer = await startRedisServer();
-  immich = await startFakeImmich({ redisUrl: redisServer.url, apiKey: API_KEY });
-  h = await startHarness(
-    {
-      IMMICH_API_URL: immich.url,
-      IMMICH_API_KEY: API_KEY,
-      STUCK_THRESHOLDS: 'faceDetection=2,smartSearch=2,notifications=2,ocr=600',
-    },
-    redisServer,
-  );
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  await h?.close();
-  await immich?.stop();
-  await redisServer?.dispose();
-});
-
-const queues = async () => (await h.api<QueuesResponse>('/api/queues')).body.queues;
+const queues = async () => (await s.h.api<QueuesResponse>('/api/queues')).body.queues;
 const queue = async (name: string) => (await queues()).find((q) => q.name === name);
 const job = async (name: string, jobId: string) => (await queue(name))?.activeJobs.find((j) => j.jobId === jobId);
 
 describe('snapshot of real BullMQ state', () => {
   it('shows a hung job as hung, with its true age and a lock a live worker renews', async () => {
-    const worker = await startWorker({
-      redisUrl: redisServer.url,
-      queue: 'faceDetection',
-      behavior: 'hang',
-      lockDuration: 2000,
-    });
-    workers.push(worker);
-    const [jobId] = await addImmichJobs(redisServer.url, 'faceDetection', [
-      { name: 'AssetDetectFaces', data: { id: mine[0]!.id, source: 'upload' } },
-    ]);
-    await worker.waitForActive(1);
+    const {
+      ids: [jobId],
+    } = await workOn(
+      s,
+      { queue: 'faceDetection', behavior: 'hang', lockDuration: 2000 },
+      [{ name: 'AssetDetectFaces', data: { id: mine[0]!.id, source: 'upload' } }],
+      1,
+    );
 
-    const hung = await h.until(
+    const hung = await s.h.until(
       async () => {
         const j = await job('faceDetection', jobId!);
         return j?.state === 'hung' && j.lock.renewed ? j : undefined;
@@ -63,7 +34,7 @@ describe('snapshot of real BullMQ state', () => {
       30_000,
       'a renewed hung job',
     );
-    const processedOn = Number(await h.redis.hget(`immich_bull:faceDetection:${jobId}`, 'processedOn'));
+    const processedOn = Number(await s.h.redis.hget(`immich_bull:faceDetection:${jobId}`, 'processedOn'));
     const truth = (Date.now() - processedOn) / 1000;
     expect(Math.abs(hung.ageSeconds - truth)).toBeLessThan(1);
     expect(hung.processedOn).toBe(processedOn);
@@ -77,7 +48,7 @@ describe('snapshot of real BullMQ state', () => {
   });
 
   it('names the file of an asset job once Immich answers, and keeps only the id of an asset Immich refuses', async () => {
-    const labelled = await h.until(
+    const labelled = await s.h.until(
       async () => {
         const j = (await queue('faceDetection'))?.activeJobs[0];
         return j?.assetFileName ? j : undefined;
@@ -88,11 +59,10 @@ describe('snapshot of real BullMQ state', () => {
     expect(labelled.assetFileName).toBe(mine[0]!.originalFileName);
     expect(labelled.assetPath).toBe(mine[0]!.originalPath);
 
-    const worker = await startWorker({ redisUrl: redisServer.url, queue: 'ocr', behavior: 'hang' });
-    workers.push(worker);
-    const [jobId] = await addImmichJobs(redisServer.url, 'ocr', [{ name: 'Ocr', data: { id: foreign.id } }]);
-    await worker.waitForActive(1);
-    const shown = await h.until(() => job('ocr', jobId!), 30_000, 'the ocr job');
+    const {
+      ids: [jobId],
+    } = await workOn(s, { queue: 'ocr', behavior: 'hang' }, [{ name: 'Ocr', data: { id: foreign.id } }], 1);
+    const shown = await s.h.until(() => job('ocr', jobId!), 30_000, 'the ocr job');
     // Give the lookup time to come back refused; the job must still show, with its id.
     await new Promise((r) => setTimeout(r, 1000));
     const after = (await job('ocr', jobId!))!;
@@ -104,18 +74,18 @@ describe('snapshot of real BullMQ state', () => {
 
   it('shows a killed worker’s job as orphaned once its lock is gone, and no worker for its queue', async () => {
     const proc = await spawnWorkerProcess({
-      redisUrl: redisServer.url,
+      redisUrl: s.redisServer.url,
       queue: 'smartSearch',
       behavior: 'hang',
       lockDuration: 2000,
     });
-    const [jobId] = await addImmichJobs(redisServer.url, 'smartSearch', [
+    const [jobId] = await addImmichJobs(s.redisServer.url, 'smartSearch', [
       { name: 'SmartSearch', data: { id: mine[1]!.id } },
     ]);
     await proc.waitForActive(1);
     await proc.kill();
 
-    const orphan = await h.until(
+    const orphan = await s.h.until(
       async () => {
         const j = await job('smartSearch', jobId!);
         return j?.state === 'orphaned' ? j : undefined;
@@ -124,20 +94,20 @@ describe('snapshot of real BullMQ state', () => {
       'an orphaned job',
     );
     expect(orphan.lock.ttlMs).toBeNull();
-    expect(await h.redis.exists(`immich_bull:smartSearch:${jobId}:lock`)).toBe(0);
+    expect(await s.h.redis.exists(`immich_bull:smartSearch:${jobId}:lock`)).toBe(0);
     expect((await queue('smartSearch'))!.workers).toBe(0);
   });
 
   it('counts a paused queue’s paused list and flags it paused', async () => {
-    const q = openImmichQueue(redisServer.url, 'videoConversion');
+    const q = openImmichQueue(s.redisServer.url, 'videoConversion');
     try {
       await q.pause();
-      await addImmichJobs(redisServer.url, 'videoConversion', [
+      await addImmichJobs(s.redisServer.url, 'videoConversion', [
         { name: 'AssetEncodeVideo', data: { id: mine[2]!.id } },
         { name: 'AssetEncodeVideo', data: { id: mine[3]!.id } },
         { name: 'AssetEncodeVideo', data: { id: mine[4]!.id } },
       ]);
-      const paused = await h.until(
+      const paused = await s.h.until(
         async () => {
           const summary = await queue('videoConversion');
           return summary?.counts.paused === 3 ? summary : undefined;
@@ -147,7 +117,7 @@ describe('snapshot of real BullMQ state', () => {
       );
       expect(paused.isPaused).toBe(true);
       expect(paused.counts.waiting).toBe(0);
-      const status = (await h.api<StatusResponse>('/api/status')).body;
+      const status = (await s.h.api<StatusResponse>('/api/status')).body;
       expect(status.totalWaiting).toBeGreaterThanOrEqual(3);
     } finally {
       await q.close();
@@ -155,9 +125,9 @@ describe('snapshot of real BullMQ state', () => {
   });
 
   it('shows an id left in active without its hash as dangling', async () => {
-    await addImmichJobs(redisServer.url, 'migration', [{ name: 'FileMigrationQueueAll', data: {} }]);
-    await h.redis.lpush('immich_bull:migration:active', '424242');
-    const dangling = await h.until(
+    await addImmichJobs(s.redisServer.url, 'migration', [{ name: 'FileMigrationQueueAll', data: {} }]);
+    await s.h.redis.lpush('immich_bull:migration:active', '424242');
+    const dangling = await s.h.until(
       async () => {
         const j = await job('migration', '424242');
         return j?.state === 'dangling' ? j : undefined;
@@ -169,20 +139,12 @@ describe('snapshot of real BullMQ state', () => {
   });
 
   it('measures throughput and durations from the events stream', async () => {
-    const worker = await startWorker({
-      redisUrl: redisServer.url,
-      queue: 'thumbnailGeneration',
-      behavior: 'complete',
-      durationMs: 30,
-      concurrency: 2,
-    });
-    workers.push(worker);
-    await addImmichJobs(
-      redisServer.url,
-      'thumbnailGeneration',
+    await workOn(
+      s,
+      { queue: 'thumbnailGeneration', behavior: 'complete', durationMs: 30, concurrency: 2 },
       mine.slice(10, 70).map((a) => ({ name: 'AssetGenerateThumbnails', data: { id: a.id } })),
     );
-    const q = await h.until(
+    const q = await s.h.until(
       async () => {
         const summary = await queue('thumbnailGeneration');
         return summary && summary.rate > 0 && summary.counts.waiting === 0 && summary.counts.active === 0
@@ -198,12 +160,11 @@ describe('snapshot of real BullMQ state', () => {
   });
 
   it('never returns the data of a mail job', async () => {
-    const worker = await startWorker({ redisUrl: redisServer.url, queue: 'notifications', behavior: 'hang' });
-    workers.push(worker);
     const mail = sendMailJob(7);
-    const [jobId] = await addImmichJobs(redisServer.url, 'notifications', [mail]);
-    await worker.waitForActive(1);
-    const shown = await h.until(
+    const {
+      ids: [jobId],
+    } = await workOn(s, { queue: 'notifications', behavior: 'hang' }, [mail], 1);
+    const shown = await s.h.until(
       async () => {
         const j = await job('notifications', jobId!);
         return j?.state === 'hung' ? j : undefined;
@@ -212,8 +173,8 @@ describe('snapshot of real BullMQ state', () => {
       'the hung mail job',
     );
     expect(shown.name).toBe('SendMail');
-    const raw = await fetch(`${h.bridge.url}/api/queues/notifications`, {
-      headers: { authorization: `Bearer ${h.bridge.token}` },
+    const raw = await fetch(`${s.h.bridge.url}/api/queues/notifications`, {
+      headers: { authorization: `Bearer ${s.h.bridge.token}` },
     });
     const text = await raw.text();
     expect(text).toContain(jobId!);
@@ -224,10 +185,10 @@ describe('snapshot of real BullMQ state', () => {
   });
 
   it('shows a queue the catalogue does not know, with a readable title', async () => {
-    await addImmichJobs(redisServer.url, 'assetRepair', [{ name: 'AssetRepair', data: {} }]);
-    await h.until(async () => ((await h.redis.exists('immich_bull:assetRepair:meta')) ? true : undefined));
+    await addImmichJobs(s.redisServer.url, 'assetRepair', [{ name: 'AssetRepair', data: {} }]);
+    await s.h.until(async () => ((await s.h.redis.exists('immich_bull:assetRepair:meta')) ? true : undefined));
     // Discovery runs every minute; a fresh bridge on the same Redis sees it at once.
-    const fresh = await startHarness({}, redisServer);
+    const fresh = await startHarness({}, s.redisServer);
     try {
       const body = (await fresh.api<QueuesResponse>('/api/queues')).body;
       expect(body.queues.find((q) => q.name === 'assetRepair')).toMatchObject({
@@ -242,49 +203,52 @@ describe('snapshot of real BullMQ state', () => {
 
 describe('API guards', () => {
   it('answers 404 for an unknown queue and 400 for a name that cannot be one', async () => {
-    const unknown = await h.api('/api/queues/nopeQueue');
+    const unknown = await s.h.api('/api/queues/nopeQueue');
     expect(unknown.status).toBe(404);
     expect(errorCode(unknown.body)).toBe('QUEUE_NOT_FOUND');
-    const bad = await h.api('/api/queues/bad%20name!');
+    const bad = await s.h.api('/api/queues/bad%20name!');
     expect(bad.status).toBe(400);
     expect(errorCode(bad.body)).toBe('BAD_REQUEST');
   });
 
   it('refuses requests without the token or with a wrong one, and never echoes it', async () => {
-    const none = await h.api('/api/status', { token: null });
+    const none = await s.h.api('/api/status', { token: null });
     expect(none.status).toBe(401);
     expect(errorCode(none.body)).toBe('UNAUTHORIZED');
-    const wrong = await h.api('/api/queues', { token: 'wrong-token-but-long-enough' });
+    const wrong = await s.h.api('/api/queues', { token: 'wrong-token-but-long-enough' });
     expect(wrong.status).toBe(401);
     expect(JSON.stringify(wrong.body)).not.toContain('wrong-token');
-    const clear = await h.api('/api/actions/clear-all-stuck', { method: 'POST', json: {}, token: 'x'.repeat(30) });
+    const clear = await s.h.api('/api/actions/clear-all-stuck', { method: 'POST', json: {}, token: 'x'.repeat(30) });
     expect(clear.status).toBe(401);
   });
 
   it('serves health without a token and sends no CORS headers', async () => {
-    const res = await fetch(`${h.bridge.url}/api/health`, { headers: { origin: 'https://evil.example' } });
+    const res = await fetch(`${s.h.bridge.url}/api/health`, { headers: { origin: 'https://evil.example' } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, redis: true, immich: true });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('rejects oversized and malformed bodies', async () => {
-    const big = await h.api('/api/queues/faceDetection/clear-stuck', {
+    const big = await s.h.api('/api/queues/faceDetection/clear-stuck', {
       method: 'POST',
       json: { jobIds: Array(3000).fill('123456') },
     });
     expect(big.status).toBe(413);
-    const badMode = await h.api('/api/queues/faceDetection/clear-stuck', { method: 'POST', json: { mode: 'explode' } });
+    const badMode = await s.h.api('/api/queues/faceDetection/clear-stuck', {
+      method: 'POST',
+      json: { mode: 'explode' },
+    });
     expect(badMode.status).toBe(400);
     expect(errorCode(badMode.body)).toBe('BAD_REQUEST');
-    const extra = await h.api('/api/queues/faceDetection/jobs/1/clear', {
+    const extra = await s.h.api('/api/queues/faceDetection/jobs/1/clear', {
       method: 'POST',
       json: { mode: 'fail', sudo: true },
     });
     expect(extra.status).toBe(400);
-    const badId = await h.api('/api/queues/faceDetection/jobs/%20x/clear', { method: 'POST', json: {} });
+    const badId = await s.h.api('/api/queues/faceDetection/jobs/%20x/clear', { method: 'POST', json: {} });
     expect(badId.status).toBe(400);
-    const notJson = await h.api('/api/actions/clear-all-stuck', {
+    const notJson = await s.h.api('/api/actions/clear-all-stuck', {
       method: 'POST',
       body: '{nope',
       headers: { 'content-type': 'application/json' },
