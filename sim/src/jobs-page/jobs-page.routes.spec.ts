@@ -8,7 +8,10 @@ async function configOf(path: string) {
   expect(response.status).toBe(200);
   const html = await response.text();
   const json = /<script id="sim-config" type="application\/json">(.*?)<\/script>/s.exec(html)?.[1];
-  return { html, config: JSON.parse(json ?? 'null') as { layout: string; cards: string[]; queues: { slug: string }[] } };
+  return {
+    html,
+    config: JSON.parse(json ?? 'null') as { layout: string; cards: string[]; queues: { slug: string }[] },
+  };
 }
 
 describe('jobsPageRoutes', () => {

@@ -16,7 +16,11 @@ const asset = (file: string) => readFileSync(new URL(`./client/${file}`, import.
 const ASSET_BASE = '/_sim/';
 export const JOBS_PAGE_SCRIPT = `${ASSET_BASE}jobs-page.client.js`;
 export const JOBS_PAGE_STYLES = `${ASSET_BASE}jobs-page.css`;
-const CLIENT_FILES = { 'jobs-page.client.js': 'text/javascript', 'jobs-page.views.js': 'text/javascript', 'jobs-page.css': 'text/css' };
+const CLIENT_FILES = {
+  'jobs-page.client.js': 'text/javascript',
+  'jobs-page.views.js': 'text/javascript',
+  'jobs-page.css': 'text/css',
+};
 
 /** Immich's card order on /admin/queues (QueuePanel.svelte); the others have detail pages only. */
 const CARD_ORDER = [
@@ -56,7 +60,8 @@ function configFor(url: URL, options: JobsPageOptions): JobsPageConfig {
 export function jobsPageRoutes(options: JobsPageOptions): Hono {
   // Read at start so a missing file fails loudly, not on the first page view.
   const files = new Map(Object.entries(CLIENT_FILES).map(([file, type]) => [file, { body: asset(file), type }]));
-  const shell = (url: string) => pageShell(configFor(new URL(url), options), { script: JOBS_PAGE_SCRIPT, styles: JOBS_PAGE_STYLES });
+  const shell = (url: string) =>
+    pageShell(configFor(new URL(url), options), { script: JOBS_PAGE_SCRIPT, styles: JOBS_PAGE_STYLES });
 
   return new Hono()
     .get(`${ASSET_BASE}:file`, (c) => {

@@ -34,7 +34,11 @@ async function fetchQueues() {
   if (!legacy.ok) throw new Error(`GET /api/jobs answered ${legacy.status}`);
   /** @type {Record<string, { jobCounts: QueueDto['statistics']; queueStatus: { isPaused: boolean } }>} */
   const byName = await legacy.json();
-  return Object.entries(byName).map(([name, status]) => ({ name, isPaused: status.queueStatus.isPaused, statistics: status.jobCounts }));
+  return Object.entries(byName).map(([name, status]) => ({
+    name,
+    isPaused: status.queueStatus.isPaused,
+    statistics: status.jobCounts,
+  }));
 }
 
 async function poll() {

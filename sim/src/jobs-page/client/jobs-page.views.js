@@ -24,7 +24,10 @@ function h(tag, attrs = {}, ...children) {
 /** A text node updated in place, as Svelte does with `{expression}`. */
 function text(initial = '') {
   const node = document.createTextNode(initial);
-  return { node, /** @param {string} value */ set: (value) => void (node.nodeValue !== value && (node.nodeValue = value)) };
+  return {
+    node,
+    /** @param {string} value */ set: (value) => void (node.nodeValue !== value && (node.nodeValue = value)),
+  };
 }
 
 /**
@@ -86,7 +89,13 @@ function createCard(queue) {
         h(
           'div',
           { class: 'title-row flex items-center gap-2 text-xl font-semibold text-primary' },
-          h('a', { href, class: 'title-link', draggable: 'false' }, h('span', { class: 'icon' }, '▣'), ' ', h('span', {}, queue.title)),
+          h(
+            'a',
+            { href, class: 'title-link', draggable: 'false' },
+            h('span', { class: 'icon' }, '▣'),
+            ' ',
+            h('span', {}, queue.title),
+          ),
           h('a', { href, class: 'icon-link', 'aria-label': 'View Details', tabindex: '0' }, '⌁'),
           h('div', { class: 'flex gap-2' }, badgesAnchor),
         ),
@@ -94,8 +103,18 @@ function createCard(queue) {
         h(
           'div',
           { class: 'counters mt-2 flex w-full max-w-md flex-col sm:flex-row' },
-          h('div', { class: 'counter counter-active' }, h('p', {}, 'Active'), h('p', { class: 'text-2xl' }, active.node)),
-          h('div', { class: 'counter counter-waiting' }, h('p', { class: 'text-2xl' }, waiting.node), h('p', {}, 'Waiting')),
+          h(
+            'div',
+            { class: 'counter counter-active' },
+            h('p', {}, 'Active'),
+            h('p', { class: 'text-2xl' }, active.node),
+          ),
+          h(
+            'div',
+            { class: 'counter counter-waiting' },
+            h('p', { class: 'text-2xl' }, waiting.node),
+            h('p', {}, 'Waiting'),
+          ),
         ),
       ),
     ),
@@ -118,7 +137,9 @@ function createCard(queue) {
       : [...(s.waiting > 0 ? ['Clear'] : []), dto?.isPaused ? 'Resume' : 'Pause'];
     if (labels.join() !== buttonKey) {
       buttonKey = labels.join();
-      buttons.replaceChildren(...labels.map((label) => h('button', { type: 'button', class: 'card-button' }, h('span', {}, label))));
+      buttons.replaceChildren(
+        ...labels.map((label) => h('button', { type: 'button', class: 'card-button' }, h('span', {}, label))),
+      );
     }
   };
   return { root, update };
@@ -129,10 +150,21 @@ function createCard(queue) {
  * @param {HTMLElement} main @param {QueueMeta[]} all @param {string[]} cardNames @returns {View}
  */
 export function renderList(main, all, cardNames) {
-  const cards = cardNames.flatMap((name) => all.filter((queue) => queue.name === name)).map((queue) => ({ queue, ...createCard(queue) }));
+  const cards = cardNames
+    .flatMap((name) => all.filter((queue) => queue.name === name))
+    .map((queue) => ({ queue, ...createCard(queue) }));
   main.append(
-    h('div', { class: 'page-header' }, h('span', {}, 'Job Queues'), h('span', { class: 'header-actions' }, '+ Create job   ⚙ Manage Concurrency')),
-    h('section', { class: 'page-container' }, h('div', { class: 'cards mt-10 flex flex-col gap-7' }, ...cards.map((card) => card.root))),
+    h(
+      'div',
+      { class: 'page-header' },
+      h('span', {}, 'Job Queues'),
+      h('span', { class: 'header-actions' }, '+ Create job   ⚙ Manage Concurrency'),
+    ),
+    h(
+      'section',
+      { class: 'page-container' },
+      h('div', { class: 'cards mt-10 flex flex-col gap-7' }, ...cards.map((card) => card.root)),
+    ),
   );
   return { update: (queues) => cards.forEach((card) => card.update(queues.get(card.queue.name))) };
 }
@@ -151,14 +183,29 @@ export function renderDetail(main, queue) {
   const history = [];
   const graph = h('div', { class: 'graph' });
   main.append(
-    h('div', { class: 'page-header' }, h('span', {}, h('a', { href: '/admin/queues' }, 'Job Queues'), ` / ${queue.title}`), h('span', { class: 'header-actions' }, 'Pause   Clear   Remove failed jobs')),
+    h(
+      'div',
+      { class: 'page-header' },
+      h('span', {}, h('a', { href: '/admin/queues' }, 'Job Queues'), ` / ${queue.title}`),
+      h('span', { class: 'header-actions' }, 'Pause   Clear   Remove failed jobs'),
+    ),
     h(
       'section',
       { class: 'page-container detail' },
       h('div', { class: 'mb-1 mt-4 flex items-center gap-2' }, h('h1', {}, queue.title)),
       h('p', { class: 'muted' }, `Runs the ${queue.title.toLowerCase()} jobs of the simulated Immich.`),
-      h('div', { class: 'flex gap-1 mb-4' }, h('span', { class: 'chip' }, active.node), h('span', { class: 'chip' }, waiting.node), chipsAnchor),
-      h('div', { class: 'mt-8' }, h('div', { class: 'chart-card' }, h('div', { class: 'chart-title' }, '◷ Jobs over time'), graph)),
+      h(
+        'div',
+        { class: 'flex gap-1 mb-4' },
+        h('span', { class: 'chip' }, active.node),
+        h('span', { class: 'chip' }, waiting.node),
+        chipsAnchor,
+      ),
+      h(
+        'div',
+        { class: 'mt-8' },
+        h('div', { class: 'chart-card' }, h('div', { class: 'chart-title' }, '◷ Jobs over time'), graph),
+      ),
     ),
   );
   return {
@@ -171,7 +218,9 @@ export function renderDetail(main, queue) {
       failedText.set(`Failed: ${fmt(s.failed)}`);
       history.push(s.active + s.waiting);
       if (history.length > 30) history.shift();
-      graph.replaceChildren(...history.map((n) => h('span', { class: 'bar', style: `height:${Math.min(100, 4 + n * 4)}px` })));
+      graph.replaceChildren(
+        ...history.map((n) => h('span', { class: 'bar', style: `height:${Math.min(100, 4 + n * 4)}px` })),
+      );
     },
   };
 }
@@ -195,23 +244,37 @@ export function renderPhoto(main, assetId) {
  * @param {HTMLElement} main @param {QueueMeta[]} all @param {string[]} cardNames @returns {View}
  */
 export function renderLegacy(main, all, cardNames) {
-  const tiles = cardNames.flatMap((name) => all.filter((queue) => queue.name === name)).map((queue) => {
-    const active = text('0');
-    const waiting = text('0');
-    const root = h(
-      'div',
-      { class: 'tile flex rounded-3xl bg-gray-100' },
-      h(
+  const tiles = cardNames
+    .flatMap((name) => all.filter((queue) => queue.name === name))
+    .map((queue) => {
+      const active = text('0');
+      const waiting = text('0');
+      const root = h(
         'div',
-        { class: 'tile-body p-5' },
-        h('span', { class: 'uppercase tile-title' }, queue.title),
-        h('div', { class: 'counters flex' }, h('p', {}, 'Active ', active.node), h('p', {}, 'Waiting ', waiting.node)),
-      ),
-      h('div', { class: 'buttons' }, h('button', { type: 'button', class: 'card-button' }, 'Start')),
-    );
-    return { queue, root, active, waiting };
-  });
-  main.append(h('div', { class: 'page-header' }, 'Jobs'), h('section', { class: 'page-container' }, h('div', { class: 'mt-10 flex flex-col gap-7' }, ...tiles.map((tile) => tile.root))));
+        { class: 'tile flex rounded-3xl bg-gray-100' },
+        h(
+          'div',
+          { class: 'tile-body p-5' },
+          h('span', { class: 'uppercase tile-title' }, queue.title),
+          h(
+            'div',
+            { class: 'counters flex' },
+            h('p', {}, 'Active ', active.node),
+            h('p', {}, 'Waiting ', waiting.node),
+          ),
+        ),
+        h('div', { class: 'buttons' }, h('button', { type: 'button', class: 'card-button' }, 'Start')),
+      );
+      return { queue, root, active, waiting };
+    });
+  main.append(
+    h('div', { class: 'page-header' }, 'Jobs'),
+    h(
+      'section',
+      { class: 'page-container' },
+      h('div', { class: 'mt-10 flex flex-col gap-7' }, ...tiles.map((tile) => tile.root)),
+    ),
+  );
   return {
     update(queues) {
       for (const tile of tiles) {
