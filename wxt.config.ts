@@ -16,6 +16,8 @@ export default defineConfig({
   srcDir: 'extension',
   publicDir: 'extension/public',
   modules: ['@wxt-dev/module-svelte', '@wxt-dev/webextension-polyfill'],
+  // The AMO sources zip: what a reviewer needs to rebuild, not local test artefacts.
+  zip: { excludeSources: ['test-output/**', 'coverage/**', '.data/**'] },
   vite: () => ({
     plugins: [tailwindcss()],
     resolve: { alias: appShims },

@@ -30,7 +30,8 @@ function stuckByQueue(snapshot: InstanceSnapshot): { title: string; jobs: Active
 
 /** Pure: what the badge should show for these instances and snapshots. */
 export function badgeView(instances: Instance[], snapshots: Record<string, InstanceSnapshot>): BadgeView {
-  if (instances.length === 0) return { text: '', color: PROBLEM_COLOR, title: `${TITLE}: add an instance in the options` };
+  if (instances.length === 0)
+    return { text: '', color: PROBLEM_COLOR, title: `${TITLE}: add an instance in the options` };
   let stuck = 0;
   let problems = 0;
   const lines: string[] = [];

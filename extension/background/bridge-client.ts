@@ -74,7 +74,11 @@ function networkError(error: unknown, url: string, timeoutMs: number): BridgeErr
 }
 
 /** Turns a non-2xx answer into the error kind the UI explains. */
-function httpError(status: number, parsed: { json: true; body: unknown } | { json: false }, origin: string): BridgeError {
+function httpError(
+  status: number,
+  parsed: { json: true; body: unknown } | { json: false },
+  origin: string,
+): BridgeError {
   if (status === 401) {
     return { kind: 'unauthorized', status, message: 'The bridge refused the token (401). Check BRIDGE_TOKEN.' };
   }
@@ -84,9 +88,17 @@ function httpError(status: number, parsed: { json: true; body: unknown } | { jso
   }
   if (bridgeError) return { kind: 'http', status, code: bridgeError.code, message: bridgeError.message };
   if (!parsed.json && status >= 502 && status <= 504) {
-    return { kind: 'unreachable', status, message: `A proxy in front of ${origin} answered ${status}: the bridge is down.` };
+    return {
+      kind: 'unreachable',
+      status,
+      message: `A proxy in front of ${origin} answered ${status}: the bridge is down.`,
+    };
   }
-  return { kind: 'not_a_bridge', status, message: `${origin} answered ${status}, but not like an Immich Admin Tools bridge.` };
+  return {
+    kind: 'not_a_bridge',
+    status,
+    message: `${origin} answered ${status}, but not like an Immich Admin Tools bridge.`,
+  };
 }
 
 export async function bridgeRequest<T>(
@@ -147,7 +159,13 @@ async function thumbnail(target: BridgeTarget, assetId: string): Promise<BridgeR
       } catch {
         // not JSON: httpError reports "not a bridge"
       }
-      return fail(httpError(response.ok ? 502 : response.status, body === null ? { json: false } : { json: true, body }, target.bridgeUrl));
+      return fail(
+        httpError(
+          response.ok ? 502 : response.status,
+          body === null ? { json: false } : { json: true, body },
+          target.bridgeUrl,
+        ),
+      );
     }
     const bytes = new Uint8Array(await response.arrayBuffer());
     // FileReader is not available in every service worker: build base64 by hand, in chunks.

@@ -5,11 +5,13 @@ import { sendMessage } from '../lib/messaging.ts';
 import { instancesItem } from '../lib/storage.ts';
 import { startFakeBridge, type FakeBridge } from '../test/fake-bridge.ts';
 import { activeJob, instance, queueSummary, status } from '../test/snapshot.factory.ts';
+import { routeRuntimeMessages } from '../test/fake-messaging.ts';
 import { registerHandlers } from './handlers.ts';
 import { createPoller } from './poller.ts';
 
 describe('background message handlers', () => {
   let bridge: FakeBridge;
+  let unregister: () => void;
 
   beforeEach(async () => {
     fakeBrowser.reset();
@@ -18,9 +20,13 @@ describe('background message handlers', () => {
     bridge.on('GET /api/status', { body: status([faces]) });
     bridge.on('GET /api/queues', { body: { queues: [faces], snapshotAt: null, stale: false } });
     await instancesItem.setValue([instance({ bridgeUrl: bridge.url, token: bridge.token })]);
-    registerHandlers(createPoller({ onSnapshots: () => {} }));
+    routeRuntimeMessages();
+    unregister = registerHandlers(createPoller({ onSnapshots: () => {} }));
   });
-  afterEach(() => bridge.close());
+  afterEach(async () => {
+    unregister();
+    await bridge.close();
+  });
 
   it('answers instances, by origin too', async () => {
     expect((await sendMessage('getInstances')).map((i) => i.id)).toEqual(['home']);
@@ -73,6 +79,6 @@ describe('background message handlers', () => {
     await sendMessage('openHistory', { instanceId: 'home', queue: 'smartSearch' });
     const urls = (await fakeBrowser.tabs.query({})).map((t) => t.url);
     expect(urls).toContain('http://photos.test/admin/queues/smart-search');
-    expect(urls).toContain('chrome-extension://test-extension-id/history.html?instance=home&queue=smartSearch');
+    expect(urls).toContain('chrome-extension://test-extension-id/history-page.html?instance=home&queue=smartSearch');
   });
 });

@@ -15,10 +15,21 @@ async function findInstance(instanceId: string): Promise<Instance | undefined> {
   return (await instancesItem.getValue()).find((instance) => instance.id === instanceId);
 }
 
-export function registerHandlers(poller: Poller): void {
+/** Registers every handler; answers a function that removes them again. */
+export function registerHandlers(poller: Poller): () => void {
+  const removers: (() => void)[] = [];
+  const on: typeof onMessage = (type, handler) => {
+    const remove = onMessage(type, handler);
+    removers.push(remove);
+    return remove;
+  };
+
   /** Runs a bridge call for an instance; a successful change is followed by a fresh poll for the badge. */
   const withClient =
-    <D extends { instanceId: string }, T>(call: (client: BridgeClient, data: D) => Promise<BridgeResult<T>>, changes = true) =>
+    <D extends { instanceId: string }, T>(
+      call: (client: BridgeClient, data: D) => Promise<BridgeResult<T>>,
+      changes = true,
+    ) =>
     async ({ data }: { data: D }): Promise<BridgeResult<T>> => {
       const instance = await findInstance(data.instanceId);
       if (!instance) return noInstance(data.instanceId);
@@ -27,16 +38,16 @@ export function registerHandlers(poller: Poller): void {
       return result;
     };
 
-  onMessage('getInstances', () => instancesItem.getValue());
-  onMessage('findInstanceByOrigin', async ({ data }) => {
+  on('getInstances', () => instancesItem.getValue());
+  on('findInstanceByOrigin', async ({ data }) => {
     const instances = await instancesItem.getValue();
     return instances.find((instance) => new URL(instance.immichUrl).origin === data.origin) ?? null;
   });
-  onMessage('getSnapshots', async () => {
+  on('getSnapshots', async () => {
     const [instances, snapshots] = await Promise.all([instancesItem.getValue(), snapshotsItem.getValue()]);
     return instances.map((i) => snapshots[i.id]).filter((s): s is InstanceSnapshot => s !== undefined);
   });
-  onMessage('refresh', async ({ data }) => {
+  on('refresh', async ({ data }) => {
     const snapshot = await poller.pollOne(data.instanceId);
     return (
       snapshot ?? {
@@ -49,33 +60,51 @@ export function registerHandlers(poller: Poller): void {
     );
   });
 
-  onMessage(
+  on(
     'getQueueDetail',
     withClient((c, d) => c.queueDetail(d.queue, d.failedOffset, d.failedLimit), false),
   );
-  onMessage(
+  on(
     'clearStuck',
     withClient((c, d) => c.clearStuck(d.queue, { mode: d.mode, ...(d.jobIds ? { jobIds: d.jobIds } : {}) })),
   );
-  onMessage(
+  on(
     'clearJob',
     withClient((c, d) => c.clearJob(d.queue, d.jobId, { mode: d.mode, startedAt: d.startedAt, force: d.force })),
   );
-  onMessage('clearAllStuck', withClient((c, d) => c.clearAllStuck(d.mode)));
-  onMessage('pauseQueue', withClient((c, d) => c.pause(d.queue)));
-  onMessage('resumeQueue', withClient((c, d) => c.resume(d.queue)));
-  onMessage('retryFailed', withClient((c, d) => c.retryFailed(d.queue)));
-  onMessage('clearFailed', withClient((c, d) => c.clearFailed(d.queue)));
-  onMessage('getThumbnail', withClient((c, d) => c.thumbnail(d.assetId), false));
+  on(
+    'clearAllStuck',
+    withClient((c, d) => c.clearAllStuck(d.mode)),
+  );
+  on(
+    'pauseQueue',
+    withClient((c, d) => c.pause(d.queue)),
+  );
+  on(
+    'resumeQueue',
+    withClient((c, d) => c.resume(d.queue)),
+  );
+  on(
+    'retryFailed',
+    withClient((c, d) => c.retryFailed(d.queue)),
+  );
+  on(
+    'clearFailed',
+    withClient((c, d) => c.clearFailed(d.queue)),
+  );
+  on(
+    'getThumbnail',
+    withClient((c, d) => c.thumbnail(d.assetId), false),
+  );
 
-  onMessage('testConnection', async ({ data }) => {
+  on('testConnection', async ({ data }) => {
     const result = await createBridgeClient(data).status();
     if (result.ok && !result.data.connected) {
       return { ok: false, error: { kind: 'redis_down', message: 'The bridge is up but cannot reach Redis.' } };
     }
     return result;
   });
-  onMessage('registerInstance', async ({ data }) => {
+  on('registerInstance', async ({ data }) => {
     const instances = await instancesItem.getValue();
     const instance = instances.find((i) => i.id === data.instanceId);
     if (!instance) return noInstance(data.instanceId);
@@ -84,12 +113,14 @@ export function registerHandlers(poller: Poller): void {
     return result;
   });
 
-  onMessage('openJobsPage', async ({ data }) => {
+  on('openJobsPage', async ({ data }) => {
     const instance = await findInstance(data.instanceId);
     if (instance) await browser.tabs.create({ url: jobsPageUrl(instance.immichUrl, data.slug) });
   });
-  onMessage('openHistory', async ({ data }) => {
+  on('openHistory', async ({ data }) => {
     const query = new URLSearchParams({ instance: data.instanceId, ...(data.queue ? { queue: data.queue } : {}) });
-    await browser.tabs.create({ url: browser.runtime.getURL(`/history.html?${query}`) });
+    await browser.tabs.create({ url: browser.runtime.getURL(`/history-page.html?${query}`) });
   });
+
+  return () => removers.forEach((remove) => remove());
 }

@@ -5,7 +5,9 @@ import { activeJob, instance, queueSummary, snapshot } from '../test/snapshot.fa
 import { announceNewStuck, openFromNotification } from './notifications.ts';
 
 const home = instance();
-const stuckFaces = (jobs = [activeJob()]) => ({ home: snapshot([queueSummary('faceDetection', { activeJobs: jobs })]) });
+const stuckFaces = (jobs = [activeJob()]) => ({
+  home: snapshot([queueSummary('faceDetection', { activeJobs: jobs })]),
+});
 
 describe('stuck-job notifications', () => {
   beforeEach(() => fakeBrowser.reset());
@@ -15,7 +17,7 @@ describe('stuck-job notifications', () => {
     await announceNewStuck([home], stuckFaces());
     await announceNewStuck([home], stuckFaces());
     expect(create).toHaveBeenCalledTimes(1);
-    const [id, options] = create.mock.calls[0] as [string, { title: string; message: string }];
+    const [id, options] = create.mock.calls[0] as unknown as [string, { title: string; message: string }];
     expect(id).toMatch(/^iat-stuck\|home\|face-detection\|/);
     expect(options.title).toBe('Stuck job on Home');
     expect(options.message).toBe('Face Detection: IMG_0042.HEIC, hung for 10m 00s');
@@ -26,7 +28,7 @@ describe('stuck-job notifications', () => {
     await announceNewStuck([home], stuckFaces());
     await announceNewStuck([home], stuckFaces([activeJob(), activeJob({ jobId: '102', assetFileName: 'b.jpg' })]));
     expect(create).toHaveBeenCalledTimes(2);
-    expect((create.mock.calls[1]![1] as { message: string }).message).toContain('b.jpg');
+    expect((create.mock.calls[1] as unknown as [string, { message: string }])[1].message).toContain('b.jpg');
     await announceNewStuck([home], stuckFaces([]));
     expect(await notifiedJobsItem.getValue()).toEqual({ home: [] });
   });

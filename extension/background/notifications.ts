@@ -38,7 +38,8 @@ export async function announceNewStuck(instances: Instance[], snapshots: Record<
     const snapshot = snapshots[instance.id];
     if (!snapshot || snapshot.error) {
       // Unknown right now: keep what was announced so a flapping bridge does not re-announce.
-      if (notified[instance.id]) next[instance.id] = notified[instance.id];
+      const announced = notified[instance.id];
+      if (announced) next[instance.id] = announced;
       continue;
     }
     const seen = new Set(notified[instance.id] ?? []);
@@ -62,8 +63,7 @@ async function notify(instance: Instance, fresh: NewStuck[]): Promise<void> {
   const slug = queues.size === 1 ? fresh[0]!.queue.slug : '';
   const lines = fresh.slice(0, MAX_LINES).map(describe);
   if (fresh.length > MAX_LINES) lines.push(`and ${fresh.length - MAX_LINES} more`);
-  const title =
-    fresh.length === 1 ? `Stuck job on ${instance.name}` : `${fresh.length} stuck jobs on ${instance.name}`;
+  const title = fresh.length === 1 ? `Stuck job on ${instance.name}` : `${fresh.length} stuck jobs on ${instance.name}`;
   try {
     await browser.notifications.create(notificationId(instance.id, slug), {
       type: 'basic',

@@ -78,9 +78,12 @@ describe('poller', () => {
   it('polls every 2 s while a live port is open, pushes snapshots to it, and stops after', async () => {
     const live = fakePort();
     poller.addPort(live.port);
-    await vi.waitFor(() => expect(bridge.requests.filter((r) => r.path === '/api/status').length).toBeGreaterThanOrEqual(2), {
-      timeout: 6000,
-    });
+    await vi.waitFor(
+      () => expect(bridge.requests.filter((r) => r.path === '/api/status').length).toBeGreaterThanOrEqual(2),
+      {
+        timeout: 6000,
+      },
+    );
     expect(live.sent.at(-1)).toMatchObject({ type: 'snapshot', snapshot: { instanceId: 'home', error: null } });
     live.disconnect();
     expect(poller.liveCount).toBe(0);

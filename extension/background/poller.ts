@@ -16,7 +16,11 @@ type Port = Browser.runtime.Port;
 export async function pollInstance(instance: Instance, previous?: InstanceSnapshot): Promise<InstanceSnapshot> {
   const client = createBridgeClient(instance);
   const [status, queues] = await Promise.all([client.status(), client.queues()]);
-  const keep = { status: previous?.status ?? null, queues: previous?.queues ?? [], fetchedAt: previous?.fetchedAt ?? null };
+  const keep = {
+    status: previous?.status ?? null,
+    queues: previous?.queues ?? [],
+    fetchedAt: previous?.fetchedAt ?? null,
+  };
   if (!status.ok) return { instanceId: instance.id, ...keep, error: status.error };
   if (!queues.ok) return { instanceId: instance.id, ...keep, status: status.data, error: queues.error };
   // The bridge can stay up while Redis is gone: it then serves its last snapshot, marked disconnected.

@@ -53,6 +53,13 @@ describe('jobs-page script registration', () => {
     expect(scripts.size).toBe(0);
   });
 
+  it('registers once when two syncs run at the same moment', async () => {
+    const { scripts } = fakeScripting(new Set(['https://photos.home.test/*', 'http://nas.home.test/*']));
+    const results = await Promise.all([syncJobsScript([home]), registerInstance(home, [home]), syncJobsScript([home])]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(scripts.get(JOBS_SCRIPT_ID)?.matches).toEqual(['https://photos.home.test/*']);
+  });
+
   it('refuses to register an instance whose access was not granted', async () => {
     const { scripts } = fakeScripting(new Set(['https://photos.home.test/*']));
     const result = await registerInstance(home, [home]);
@@ -66,7 +73,10 @@ describe('jobs-page script registration', () => {
       new Error("Could not load javascript 'content-scripts/jobs.js' for script."),
     );
     const result = await syncJobsScript([home]);
-    expect(result).toMatchObject({ ok: false, error: { kind: 'browser', message: expect.stringContaining('jobs.js') } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'browser', message: expect.stringContaining('jobs.js') },
+    });
   });
 
   it('drops host access only for origins no remaining instance uses', async () => {

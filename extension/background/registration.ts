@@ -19,19 +19,31 @@ export async function hasAccess(instance: Instance): Promise<boolean> {
 
 /** Immich origins of the instances whose host access is granted. */
 async function grantedPatterns(instances: Instance[]): Promise<string[]> {
-  const granted = await Promise.all(instances.map(async (i) => ((await hasAccess(i)) ? originPattern(i.immichUrl) : null)));
+  const granted = await Promise.all(
+    instances.map(async (i) => ((await hasAccess(i)) ? originPattern(i.immichUrl) : null)),
+  );
   return [...new Set(granted.filter((p): p is string => p !== null))];
 }
 
+// The options page's registerInstance and the background's storage watch can sync at the same moment; run
+// one sync after the other, or both register and the second fails with "Duplicate script ID".
+let queue: Promise<unknown> = Promise.resolve();
+
 /** Registers, updates or removes the jobs-page script so it matches exactly the granted Immich origins. */
-export async function syncJobsScript(instances: Instance[]): Promise<BridgeResult<string[]>> {
+export function syncJobsScript(instances: Instance[]): Promise<BridgeResult<string[]>> {
+  const run = queue.then(() => sync(instances));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function sync(instances: Instance[]): Promise<BridgeResult<string[]>> {
   try {
     const matches = await grantedPatterns(instances);
     const existing = await browser.scripting.getRegisteredContentScripts({ ids: [JOBS_SCRIPT_ID] });
     if (matches.length === 0) {
       if (existing.length > 0) await browser.scripting.unregisterContentScripts({ ids: [JOBS_SCRIPT_ID] });
     } else if (existing.length > 0) {
-      await browser.scripting.updateContentScripts([{ id: JOBS_SCRIPT_ID, matches }]);
+      await browser.scripting.updateContentScripts([{ id: JOBS_SCRIPT_ID, matches, js: [JOBS_SCRIPT_FILE] }]);
     } else {
       await browser.scripting.registerContentScripts([
         { id: JOBS_SCRIPT_ID, matches, js: [JOBS_SCRIPT_FILE], runAt: 'document_idle', persistAcrossSessions: true },

@@ -24,11 +24,11 @@ export const fallbackPanel: Feature = {
           id: 'fallback-panel',
           signal,
           component: FloatingPanel,
-          props: { state },
+          props: { jobs: state },
           place: (host) => document.body.append(host),
         });
       }),
-      onChange: contain((links) => {
+      onChange: contain((links: readonly Element[]) => {
         if (links.length === 0 || !panel) return;
         // The cards showed up after all: their own panels take over.
         panel.remove();

@@ -34,7 +34,7 @@ export const queueCardPanel: Feature = {
             attributes: { [`${HOST_ATTR}-slug`]: slug },
             signal,
             component: QueueCardPanel,
-            props: { state, queueName: queue, title },
+            props: { jobs: state, queueName: queue, title },
             place: (host) => slot.append(host),
           });
           panels.set(slug, { card, panel });

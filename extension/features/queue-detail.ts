@@ -18,7 +18,7 @@ export const queueDetail: Feature = {
   include: (page) => page.kind === 'queue-detail',
   init(signal, { page, state, contain }) {
     if (page.kind !== 'queue-detail') return;
-    const props = { state, queueName: page.queue };
+    const props = { jobs: state, queueName: page.queue };
     let panel: ShadowPanel | null = null;
     let container: HTMLElement | null = null;
     const mountIn = (place: (host: HTMLElement) => void) =>

@@ -21,7 +21,13 @@ export const summaryBar: Feature = {
         container = next;
         if (!next) return;
         // A sibling before the cards' container: outside every Svelte block of Immich's page.
-        panel = mountShadowPanel({ id: 'summary-bar', signal, component: SummaryBar, props: { state }, place: (host) => next.before(host) });
+        panel = mountShadowPanel({
+          id: 'summary-bar',
+          signal,
+          component: SummaryBar,
+          props: { jobs: state, class: 'mt-6' },
+          place: (host) => next.before(host),
+        });
       }),
     });
   },

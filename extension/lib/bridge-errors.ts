@@ -13,7 +13,10 @@ const TEXT: Record<BridgeError['kind'], ErrorText> = {
     label: 'Unreachable',
     hint: 'Check that the bridge container runs, that its URL is right and that access was granted in the options.',
   },
-  unauthorized: { label: 'Token refused', hint: 'The token does not match the bridge’s BRIDGE_TOKEN. Fix it in the options.' },
+  unauthorized: {
+    label: 'Token refused',
+    hint: 'The token does not match the bridge’s BRIDGE_TOKEN. Fix it in the options.',
+  },
   not_a_bridge: {
     label: 'Not a bridge',
     hint: 'Something answered at this URL, but not the Immich Admin Tools bridge. Check the bridge URL and port.',
@@ -33,6 +36,7 @@ export function describeBridgeError(error: BridgeError): ErrorText {
 
 /** One line for a failed action: the bridge's message when it sent one, else the kind's label. */
 export function actionErrorMessage(error: BridgeError): string {
-  if (error.kind === 'http' && error.code === 'JOB_CHANGED') return 'The job moved on in the meantime; nothing was cleared.';
+  if (error.kind === 'http' && error.code === 'JOB_CHANGED')
+    return 'The job moved on in the meantime; nothing was cleared.';
   return error.message || TEXT[error.kind].label;
 }

@@ -11,7 +11,10 @@ describe('instance URLs', () => {
   });
 
   it('refuses URLs without scheme, with other schemes, credentials, queries or fragments', () => {
-    expect(normaliseImmichUrl('photos.example.com')).toMatchObject({ ok: false, error: expect.stringContaining('http') });
+    expect(normaliseImmichUrl('photos.example.com')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('http'),
+    });
     expect(normaliseImmichUrl('ftp://photos.example.com')).toMatchObject({ ok: false });
     expect(normaliseImmichUrl('https://user:pw@photos.example.com')).toMatchObject({ ok: false });
     expect(normaliseBridgeUrl('http://bridge:2285/?token=1')).toMatchObject({ ok: false });
@@ -21,7 +24,10 @@ describe('instance URLs', () => {
 
   it('keeps a bridge path prefix but drops a trailing /api and slashes', () => {
     expect(normaliseBridgeUrl('http://nas:2285/api/')).toEqual({ ok: true, url: 'http://nas:2285' });
-    expect(normaliseBridgeUrl('https://example.com/iat-bridge/')).toEqual({ ok: true, url: 'https://example.com/iat-bridge' });
+    expect(normaliseBridgeUrl('https://example.com/iat-bridge/')).toEqual({
+      ok: true,
+      url: 'https://example.com/iat-bridge',
+    });
     expect(normaliseBridgeUrl('http://nas:2285/api/status')).toMatchObject({ ok: false });
   });
 

@@ -60,7 +60,8 @@ const ERROR_TEXT: Record<string, string> = {
   JOB_NOT_FOUND: 'The job is gone already.',
   JOB_RUNNING: 'The job is still within its time limit.',
   JOB_LOCKED: 'A live worker holds the job.',
-  RETRY_HUNG_REFUSED: 'A hung job cannot be retried while its worker may still be working on it; move it to failed instead.',
+  RETRY_HUNG_REFUSED:
+    'A hung job cannot be retried while its worker may still be working on it; move it to failed instead.',
   REDIS_UNAVAILABLE: "The bridge cannot reach Immich's Redis.",
   IMMICH_UNAVAILABLE: 'The bridge cannot reach Immich.',
 };
@@ -78,7 +79,7 @@ export function describeError(error: BridgeError): string {
       return "The bridge is up but cannot reach Immich's Redis.";
     case 'no_instance':
       return 'This Immich is not set up in Immich Admin Tools yet (open the options).';
-    case 'http':
+    default:
       return (error.code && ERROR_TEXT[error.code]) || error.message;
   }
 }

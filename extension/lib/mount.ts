@@ -40,7 +40,9 @@ let themeObserver: MutationObserver | null = null;
 
 /** Fetches the CSS once; `@property`/`@font-face` go to the document, where shadow roots can see them. */
 function loadCss(): Promise<string> {
-  cssText ??= fetch(browser.runtime.getURL(CSS_PATH as '/content-scripts/jobs.css'))
+  // getURL is typed for the public folder only; the CSS is a build output.
+  const getUrl = browser.runtime.getURL as (path: string) => string;
+  cssText ??= fetch(getUrl(CSS_PATH))
     .then((response) => response.text())
     .then((raw) => {
       const { shadowCss, documentCss } = splitShadowRootCss(raw.replaceAll(':root', ':host'));
@@ -50,7 +52,8 @@ function loadCss(): Promise<string> {
         style.textContent = documentCss;
         (document.head ?? document.documentElement).append(style);
       }
-      return `:host{all:initial;display:block}\n${shadowCss}`;
+      // The reset goes in the lowest layer so Tailwind's (layered) preflight can still set fonts on :host.
+      return `@layer iat-reset{:host{all:initial}}\n:host{display:block}\n${shadowCss}`;
     })
     .catch((error: unknown) => {
       logger.errorOnce('css', 'could not load the panel styles', error);

@@ -41,14 +41,22 @@ export async function startFakeBridge(token = 'secret-token'): Promise<FakeBridg
   const requests: RecordedRequest[] = [];
   const server: Server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
-    const request = { method: req.method ?? 'GET', path, authorization: req.headers.authorization, body: await readBody(req) };
+    const request = {
+      method: req.method ?? 'GET',
+      path,
+      authorization: req.headers.authorization,
+      body: await readBody(req),
+    };
     requests.push(request);
     let reply: Reply;
     if (req.headers.authorization !== `Bearer ${token}`) {
       reply = { status: 401, body: { error: { code: 'UNAUTHORIZED', message: 'bad token' } } };
     } else {
       const route = routes.get(`${request.method} ${path}`);
-      reply = typeof route === 'function' ? route(request) : (route ?? { status: 404, body: { error: { code: 'NOT_FOUND', message: 'no route' } } });
+      reply =
+        typeof route === 'function'
+          ? route(request)
+          : (route ?? { status: 404, body: { error: { code: 'NOT_FOUND', message: 'no route' } } });
     }
     res.statusCode = reply.status ?? 200;
     res.setHeader('content-type', reply.contentType ?? (reply.raw === undefined ? 'application/json' : 'text/html'));

@@ -1,9 +1,9 @@
 /**
  * State of the jobs-page panels: the instance of this Immich, its latest snapshot (pushed by the
- * background), a one-second clock for live timers, queue details, thumbnails, and the actions.
+ * background, and applied so that a snapshot without news writes no reactive state), a one-second clock for live timers, queue details, thumbnails, and the actions.
  * Every call goes through the background's messages; nothing here touches the page.
  */
-import type { ActiveJob, ClearMode, QueueDetail, QueueSummary } from '@immich-admin-tools/shared';
+import type { ActiveJob, ClearMode, QueueDetail, QueueSummary, StatusResponse } from '@immich-admin-tools/shared';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { describeError } from '../job-text.ts';
 import type { BridgeError, BridgeResult, Instance, InstanceSnapshot, ProtocolMap } from '../messaging.ts';
@@ -27,11 +27,45 @@ export interface DetailEntry {
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
+/** A queue as last reported, with the local time its ages were measured. */
+interface QueueView {
+  summary: QueueSummary;
+  fetchedAt: number;
+  key: string;
+}
+
+/** Oldest first, ties by id: the bridge may list equal ages in any order, and rows must not jump. */
+const byStart = (a: ActiveJob, b: ActiveJob) =>
+  (a.processedOn ?? 0) - (b.processedOn ?? 0) || Number(a.jobId) - Number(b.jobId) || (a.jobId < b.jobId ? -1 : 1);
+const stableOrder = (queue: QueueSummary): QueueSummary => ({
+  ...queue,
+  activeJobs: [...queue.activeJobs].sort(byStart),
+  stuckJobs: [...queue.stuckJobs].sort(byStart),
+});
+
+/**
+ * What the panels show of a queue, minus what changes on every poll without news (ages, which the
+ * clock advances, and lock TTLs, which are not shown). Hand-built: a JSON.stringify with a replacer
+ * was most of an update's time in the bench. A field the panels start showing must be added here.
+ */
+const jobKey = (j: ActiveJob) =>
+  `${j.jobId}|${j.name}|${j.state}|${j.processedOn}|${j.attempts}|${j.stalls}|${j.assetId}|${j.assetPath}|${j.assetFileName}|${j.personId}|${j.otherId}`;
+const signature = (q: QueueSummary) =>
+  `${q.title}|${q.isPaused}|${Object.values(q.counts).join(',')}|${q.workers}|${q.rate}|${q.avgDurationMs}|${q.etaSeconds}|${q.thresholdSeconds}\n${q.activeJobs.map(jobKey).join('\n')}`;
+
+/** The background did not answer at all (extension reloaded, worker crashed). */
+const backgroundError = (error: unknown): BridgeError => ({
+  kind: 'unreachable',
+  message: `The extension's background did not answer (${String(error)}). Reload the page.`,
+});
+
 export class JobsPageState {
   instance = $state.raw<Instance | null>(null);
   /** Set once findInstanceByOrigin answered. */
   looked = $state(false);
-  snapshot = $state.raw<InstanceSnapshot | null>(null);
+  /** Bridge status and last error; replaced only when they change (not merely `snapshotAt`). */
+  health = $state.raw<{ status: StatusResponse | null; error: BridgeError | null } | null>(null);
+  #healthKey = '';
   /** Ticks every second so timers advance between snapshots. */
   now = $state(Date.now());
   notice = $state.raw<Notice | null>(null);
@@ -44,12 +78,20 @@ export class JobsPageState {
     this.#send = send;
   }
 
-  get queues(): QueueSummary[] {
-    return this.snapshot?.queues ?? [];
-  }
+  /**
+   * Kept per queue and replaced only when something besides ages changed, so a 2 s snapshot that
+   * brings no news re-renders nothing (the one-second clock moves the timers).
+   */
+  #views = $state.raw<QueueView[]>([]);
+  readonly queues: QueueSummary[] = $derived(this.#views.map((view) => view.summary));
 
   queue(name: string): QueueSummary | undefined {
-    return this.queues.find((queue) => queue.name === name);
+    return this.#views.find((view) => view.summary.name === name)?.summary;
+  }
+
+  /** Local time the ages of this queue's jobs were measured. */
+  fetchedAtOf(name: string): number | undefined {
+    return this.#views.find((view) => view.summary.name === name)?.fetchedAt;
   }
 
   get totalStuck(): number {
@@ -57,17 +99,23 @@ export class JobsPageState {
   }
 
   get connection(): { kind: ConnectionKind; text: string } {
-    if (this.looked && !this.instance) return { kind: 'no_instance', text: describeError({ kind: 'no_instance', message: '' }) };
-    const snapshot = this.snapshot;
+    if (this.looked && !this.instance)
+      return { kind: 'no_instance', text: describeError({ kind: 'no_instance', message: '' }) };
+    const snapshot = this.health;
     if (!snapshot) return { kind: 'connecting', text: 'Connecting to the bridge…' };
     if (snapshot.error) return { kind: 'error', text: describeError(snapshot.error) };
-    if (snapshot.status && !snapshot.status.connected) return { kind: 'error', text: "The bridge cannot reach Immich's Redis." };
-    if (snapshot.status?.stale) return { kind: 'stale', text: 'The bridge has not read Redis lately; numbers may be old.' };
-    return { kind: 'ok', text: `Bridge connected${snapshot.status?.immichVersion ? ` · Immich ${snapshot.status.immichVersion}` : ''}` };
+    if (snapshot.status && !snapshot.status.connected)
+      return { kind: 'error', text: "The bridge cannot reach Immich's Redis." };
+    if (snapshot.status?.stale)
+      return { kind: 'stale', text: 'The bridge has not read Redis lately; numbers may be old.' };
+    return {
+      kind: 'ok',
+      text: `Bridge connected${snapshot.status?.immichVersion ? ` · Immich ${snapshot.status.immichVersion}` : ''}`,
+    };
   }
 
-  /** Live age of a job from a snapshot or detail fetched at `fetchedAt` (local ms). */
-  ageOf(job: Pick<ActiveJob, 'ageSeconds'>, fetchedAt: number | null | undefined = this.snapshot?.fetchedAt): number {
+  /** Live age of a job reported with ages measured at `fetchedAt` (local ms; see fetchedAtOf). */
+  ageOf(job: Pick<ActiveJob, 'ageSeconds'>, fetchedAt: number | null | undefined): number {
     return job.ageSeconds + Math.max(0, this.now - (fetchedAt ?? this.now)) / 1000;
   }
 
@@ -78,21 +126,47 @@ export class JobsPageState {
 
   applySnapshot(snapshot: InstanceSnapshot): void {
     if (snapshot.instanceId !== this.instance?.id) return;
-    this.snapshot = snapshot;
+    const health = { status: snapshot.status ? { ...snapshot.status, snapshotAt: null } : null, error: snapshot.error };
+    const healthKey = JSON.stringify(health);
+    if (healthKey !== this.#healthKey) {
+      this.#healthKey = healthKey;
+      this.health = health;
+    }
+    // A throwaway lookup inside one call, not state.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const previous = new Map(this.#views.map((view) => [view.summary.name, view]));
+    const fetchedAt = snapshot.fetchedAt ?? Date.now();
+    let changed = previous.size !== snapshot.queues.length;
+    const next = snapshot.queues.map((reported) => {
+      const summary = stableOrder(reported);
+      const key = signature(summary);
+      const old = previous.get(summary.name);
+      if (old?.key === key) return old;
+      changed = true;
+      return { summary, fetchedAt, key };
+    });
+    if (changed) this.#views = next;
   }
 
   tick(now = Date.now()): void {
     this.now = now;
   }
 
+  /** Asks the background to poll the bridge now. */
+  async fetchSnapshot(): Promise<InstanceSnapshot | null> {
+    return this.instance ? this.#send('refresh', { instanceId: this.instance.id }) : null;
+  }
+
   async refresh(): Promise<void> {
-    if (!this.instance) return;
-    this.applySnapshot(await this.#send('refresh', { instanceId: this.instance.id }));
+    const snapshot = await this.fetchSnapshot();
+    if (snapshot) this.applySnapshot(snapshot);
   }
 
   async loadDetail(queue: string): Promise<void> {
     if (!this.instance) return;
-    const result = await this.#send('getQueueDetail', { instanceId: this.instance.id, queue, failedLimit: 50 });
+    const result = await this.#send('getQueueDetail', { instanceId: this.instance.id, queue, failedLimit: 50 }).catch(
+      (error: unknown): BridgeResult<QueueDetail> => ({ ok: false, error: backgroundError(error) }),
+    );
     const previous = this.details.get(queue);
     this.details.set(queue, {
       data: result.ok ? result.data : (previous?.data ?? null),
@@ -104,15 +178,22 @@ export class JobsPageState {
   async loadThumbnail(assetId: string): Promise<void> {
     if (!this.instance || this.thumbnails.has(assetId)) return;
     this.thumbnails.set(assetId, null);
-    const result = await this.#send('getThumbnail', { instanceId: this.instance.id, assetId });
-    if (result.ok) this.thumbnails.set(assetId, result.data);
+    const result = await this.#send('getThumbnail', { instanceId: this.instance.id, assetId }).catch(() => null);
+    if (result?.ok) this.thumbnails.set(assetId, result.data);
   }
 
   clearStuck(queue: string, mode: ClearMode): Promise<void> {
-    return this.#act(`clear-stuck:${queue}`, queue, (instanceId) => this.#send('clearStuck', { instanceId, queue, mode }), (data) => {
-      const held = data.slotsStillHeld ? ` ${data.slotsStillHeld} worker slot(s) stay taken until Immich restarts.` : '';
-      return `Cleared ${data.cleared} stuck job(s).${held}`;
-    });
+    return this.#act(
+      `clear-stuck:${queue}`,
+      queue,
+      (instanceId) => this.#send('clearStuck', { instanceId, queue, mode }),
+      (data) => {
+        const held = data.slotsStillHeld
+          ? ` ${data.slotsStillHeld} worker slot(s) stay taken until Immich restarts.`
+          : '';
+        return `Cleared ${data.cleared} stuck job(s).${held}`;
+      },
+    );
   }
 
   clearJob(queue: string, job: ActiveJob, mode: ClearMode, force = false): Promise<void> {
@@ -121,24 +202,32 @@ export class JobsPageState {
       `clear-job:${queue}:${job.jobId}`,
       queue,
       (instanceId) => this.#send('clearJob', { instanceId, queue, jobId: job.jobId, mode, startedAt, force }),
-      (data) => `Job ${data.jobId} cleared.${data.slotStillHeld ? ' Its worker slot stays taken until Immich restarts.' : ''}`,
+      (data) =>
+        `Job ${data.jobId} cleared.${data.slotStillHeld ? ' Its worker slot stays taken until Immich restarts.' : ''}`,
     );
   }
 
   clearAllStuck(mode: ClearMode): Promise<void> {
-    return this.#act('clear-all', null, (instanceId) => this.#send('clearAllStuck', { instanceId, mode }), (data) =>
-      `Cleared ${data.cleared} stuck job(s) in ${data.queues.length} queue(s).${data.slotsStillHeld ? ` ${data.slotsStillHeld} worker slot(s) stay taken until Immich restarts.` : ''}`,
+    return this.#act(
+      'clear-all',
+      null,
+      (instanceId) => this.#send('clearAllStuck', { instanceId, mode }),
+      (data) =>
+        `Cleared ${data.cleared} stuck job(s) in ${data.queues.length} queue(s).${data.slotsStillHeld ? ` ${data.slotsStillHeld} worker slot(s) stay taken until Immich restarts.` : ''}`,
     );
   }
 
   retryFailed(queue: string): Promise<void> {
-    return this.#act(`retry-failed:${queue}`, queue, (instanceId) => this.#send('retryFailed', { instanceId, queue }), (data) =>
-      `Queued ${data.count} failed job(s) again.`,
+    return this.#act(
+      `retry-failed:${queue}`,
+      queue,
+      (instanceId) => this.#send('retryFailed', { instanceId, queue }),
+      (data) => `Queued ${data.count} failed job(s) again.`,
     );
   }
 
   openHistory(queue?: string): void {
-    if (this.instance) void this.#send('openHistory', { instanceId: this.instance.id, queue });
+    if (this.instance) void this.#send('openHistory', { instanceId: this.instance.id, queue }).catch(() => {});
   }
 
   /** Runs one action at a time per key, shows its outcome, then refreshes what it changed. */
@@ -152,11 +241,13 @@ export class JobsPageState {
     this.busy.add(key);
     try {
       const result = await call(this.instance.id);
-      this.notice = result.ok ? { kind: 'success', text: success(result.data) } : { kind: 'danger', text: describeError(result.error) };
+      this.notice = result.ok
+        ? { kind: 'success', text: success(result.data) }
+        : { kind: 'danger', text: describeError(result.error) };
       await this.refresh();
       if (queue && this.details.has(queue)) await this.loadDetail(queue);
     } catch (error) {
-      this.notice = { kind: 'danger', text: `The extension could not reach its background (${String(error)}).` };
+      this.notice = { kind: 'danger', text: backgroundError(error).message };
     } finally {
       this.busy.delete(key);
     }

@@ -16,9 +16,7 @@ export interface Draft {
 export type DraftErrors = Partial<Record<'name' | 'immichUrl' | 'bridgeUrl' | 'token', string>>;
 
 export type TestResult =
-  | { state: 'testing' }
-  | { state: 'ok'; status: StatusResponse }
-  | { state: 'error'; error: BridgeError };
+  { state: 'testing' } | { state: 'ok'; status: StatusResponse } | { state: 'error'; error: BridgeError };
 
 const emptyDraft = (): Draft => ({ id: null, name: '', immichUrl: '', bridgeUrl: '', token: '' });
 
@@ -31,7 +29,8 @@ export function validateDraft(draft: Draft): { instance: Omit<Instance, 'id'> } 
   if (!bridge.ok) errors.bridgeUrl = bridge.error;
   if (!draft.token.trim()) errors.token = 'Paste the BRIDGE_TOKEN of the bridge.';
   if (!immich.ok || !bridge.ok || Object.keys(errors).length > 0) return { errors };
-  const name = draft.name.trim() || new URL(immich.url).hostname;
+  // Named after its host (and port) when left empty; immich.url is a bare origin here.
+  const name = draft.name.trim() || immich.url.replace(/^https?:\/\//, '');
   return { instance: { name, immichUrl: immich.url, bridgeUrl: bridge.url, token: draft.token.trim() } };
 }
 
@@ -55,7 +54,9 @@ export class OptionsState {
 
   async #checkAccess(): Promise<void> {
     const entries = await Promise.all(
-      this.instances.map(async (i) => [i.id, await browser.permissions.contains({ origins: instanceOrigins(i) })] as const),
+      this.instances.map(
+        async (i) => [i.id, await browser.permissions.contains({ origins: instanceOrigins(i) })] as const,
+      ),
     );
     this.access = Object.fromEntries(entries);
   }
@@ -94,7 +95,9 @@ export class OptionsState {
 
   async #finishSave(instance: Instance, granted: Promise<boolean>): Promise<void> {
     const exists = this.instances.some((i) => i.id === instance.id);
-    this.instances = exists ? this.instances.map((i) => (i.id === instance.id ? instance : i)) : [...this.instances, instance];
+    this.instances = exists
+      ? this.instances.map((i) => (i.id === instance.id ? instance : i))
+      : [...this.instances, instance];
     await instancesItem.setValue($state.snapshot(this.instances));
     this.draft = null;
     this.errors = {};
@@ -150,7 +153,10 @@ export class OptionsState {
     this.tests[key] = { state: 'testing' };
     const ok = await granted.catch(() => false);
     if (!ok) {
-      this.tests[key] = { state: 'error', error: { kind: 'browser', message: `Access to ${bridgeUrl} was not granted.` } };
+      this.tests[key] = {
+        state: 'error',
+        error: { kind: 'browser', message: `Access to ${bridgeUrl} was not granted.` },
+      };
       return;
     }
     const result = await sendMessage('testConnection', { bridgeUrl, token });

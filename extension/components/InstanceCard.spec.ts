@@ -1,0 +1,100 @@
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
+import type { Component } from 'svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { InstanceSnapshot } from '../lib/messaging.ts';
+import { activeJob, instance, queueSummary, snapshot } from '../test/snapshot.factory.ts';
+import InstanceCard from './InstanceCard.svelte';
+import PageHarness from './PageHarness.test.svelte';
+
+function renderCard(snap: InstanceSnapshot | undefined, now = snap?.fetchedAt ?? Date.now()) {
+  const props = {
+    instance: instance(),
+    snapshot: snap,
+    now,
+    notice: undefined,
+    isBusy: () => false,
+    onClearStuck: vi.fn(),
+    onTogglePause: vi.fn(),
+    onOpenJobs: vi.fn(),
+    onOpenHistory: vi.fn(),
+    onRefresh: vi.fn(),
+    onDismissNotice: vi.fn(),
+  };
+  render(PageHarness, { props: { component: InstanceCard as unknown as Component<Record<string, unknown>>, props } });
+  return props;
+}
+
+const stuckSnapshot = () =>
+  snapshot([
+    queueSummary('thumbnailGeneration', {
+      activeJobs: [activeJob({ jobId: '1', state: 'running', ageSeconds: 3, assetFileName: 'ok.jpg' })],
+      counts: { waiting: 40, paused: 0, active: 1, delayed: 0, prioritized: 0, failed: 0 },
+    }),
+    queueSummary('faceDetection', {
+      activeJobs: [
+        activeJob({ jobId: '101', state: 'hung', ageSeconds: 400 }),
+        activeJob({ jobId: '102', state: 'orphaned', ageSeconds: 65, assetFileName: 'VID_0001.MP4' }),
+      ],
+    }),
+    queueSummary('ocr'),
+  ]);
+
+describe('popup instance card', () => {
+  afterEach(cleanup);
+
+  it('lists stuck queues first with their stuck jobs, states and ticking ages', () => {
+    const snap = stuckSnapshot();
+    renderCard(snap, snap.fetchedAt! + 5000);
+    const rows = screen.getAllByTestId('queue-row');
+    expect(rows.map((r) => r.dataset.queue)).toEqual(['faceDetection', 'thumbnailGeneration']);
+    const jobs = within(rows[0]!).getAllByTestId('stuck-job');
+    expect(jobs.map((j) => j.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      'hung IMG_0042.HEIC 6m 45s',
+      'orphaned VID_0001.MP4 1m 10s',
+    ]);
+    expect(screen.getByTestId('stuck-total').textContent).toBe('2');
+    expect(screen.getByText('1 idle queue')).toBeTruthy();
+    expect(screen.getByTestId('connection').textContent?.trim()).toBe('Connected');
+  });
+
+  it('clears stuck jobs after a mode choice and a confirmation', async () => {
+    const props = renderCard(stuckSnapshot());
+    await fireEvent.click(screen.getByRole('button', { name: /Clear stuck/ }));
+    const confirm = screen.getByTestId('clear-confirm');
+    expect(confirm.textContent).toContain('1 hung job keeps its worker slot until Immich restarts');
+    await fireEvent.click(within(confirm).getByRole('radio', { name: 'Remove' }));
+    expect(props.onClearStuck).not.toHaveBeenCalled();
+    await fireEvent.click(within(confirm).getByRole('button', { name: 'Clear 2' }));
+    expect(props.onClearStuck).toHaveBeenCalledWith('faceDetection', 'remove');
+  });
+
+  it('pauses a queue and opens its Immich page', async () => {
+    const props = renderCard(stuckSnapshot());
+    await fireEvent.click(screen.getByRole('button', { name: 'Pause Face Detection' }));
+    expect(props.onTogglePause).toHaveBeenCalledWith(expect.objectContaining({ name: 'faceDetection' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Open Face Detection in Immich' }));
+    expect(props.onOpenJobs).toHaveBeenCalledWith('face-detection');
+  });
+
+  it('says all queues are healthy when nothing is stuck', () => {
+    renderCard(snapshot([queueSummary('smartSearch')]));
+    expect(screen.getByTestId('healthy').textContent).toContain('All queues healthy');
+    expect(screen.queryAllByTestId('queue-row')).toHaveLength(0);
+  });
+
+  it('shows a loading state before the first answer', () => {
+    renderCard(undefined);
+    expect(screen.getByTestId('loading').textContent).toContain('Asking the bridge');
+    expect(screen.getByTestId('connection').textContent?.trim()).toBe('Checking');
+  });
+
+  it('explains an error and keeps the last data', () => {
+    renderCard({
+      ...stuckSnapshot(),
+      error: { kind: 'unauthorized', status: 401, message: 'The bridge refused the token (401).' },
+    });
+    expect(screen.getByTestId('connection').textContent?.trim()).toBe('Token refused');
+    expect(screen.getByText('The bridge refused the token (401).')).toBeTruthy();
+    expect(screen.getByText(/Showing data from/)).toBeTruthy();
+  });
+});

@@ -1,0 +1,135 @@
+import { flushSync } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseImmichPage } from '../lib/immich-page.ts';
+import { JobsPageState, type Send } from '../lib/state/jobs-page.svelte.ts';
+import { queueDto, renderSimPage } from '../test/jobs-page.fixture.ts';
+import { activeJob, instance, queueSummary, snapshot } from '../test/snapshot.factory.ts';
+import { FALLBACK_DELAY_MS } from './fallback-panel.ts';
+import { startFeatures, type Feature } from './feature.ts';
+import { FEATURES } from './index.ts';
+
+const settle = async () => {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  flushSync();
+};
+const hosts = (id: string) => Array.from(document.querySelectorAll<HTMLElement>(`iat-panel[data-iat="${id}"]`));
+const shadowText = (host: HTMLElement) => host.shadowRoot?.textContent ?? '';
+
+function liveState(): JobsPageState {
+  const state = new JobsPageState((() => Promise.reject(new Error('no background in this test'))) as unknown as Send);
+  state.setInstance(instance());
+  state.applySnapshot(
+    snapshot([
+      queueSummary('faceDetection', {
+        activeJobs: [
+          activeJob({ jobId: '7', state: 'hung' }),
+          activeJob({ jobId: '8', state: 'orphaned', ageSeconds: 90 }),
+        ],
+        rate: 42,
+        etaSeconds: 5 * 3600,
+        counts: { waiting: 15, paused: 0, active: 2, delayed: 0, prioritized: 0, failed: 2 },
+      }),
+      queueSummary('smartSearch'),
+    ]),
+  );
+  return state;
+}
+
+describe('jobs-page features on the imitation page', () => {
+  let scope: AbortController;
+  beforeEach(() => {
+    scope = new AbortController();
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+  });
+  afterEach(() => scope.abort());
+
+  const start = (url: string, state = liveState()) =>
+    startFeatures(FEATURES, { page: parseImmichPage(url), state }, scope.signal);
+
+  it('puts exactly one panel in each card and one summary bar above them', async () => {
+    renderSimPage('queues').update([queueDto('faceDetection', 2, 15, 2)]);
+    expect(start('http://photos.test/admin/queues')).toEqual(['summary-bar', 'queue-card', 'fallback-panel']);
+    await settle();
+    const panels = hosts('queue-card');
+    expect(panels).toHaveLength(12);
+    for (const host of panels) {
+      const slug = host.getAttribute('data-iat-slug');
+      expect(host.closest('.rounded-2xl')?.querySelector(`a[href="/admin/queues/${slug}"]`)).not.toBeNull();
+    }
+    expect(hosts('summary-bar')).toHaveLength(1);
+    const face = panels.find((host) => host.getAttribute('data-iat-slug') === 'face-detection')!;
+    expect(shadowText(face)).toContain('2 stuck');
+    expect(shadowText(face)).toContain('1 hung · 1 orphaned');
+    expect(shadowText(face)).toContain('~42/min · ETA ~5 h');
+    expect(shadowText(face)).toContain('Retry failed');
+  });
+
+  it('survives count refreshes and card re-creation without doubling a panel', async () => {
+    const page = renderSimPage('queues');
+    start('http://photos.test/admin/queues');
+    await settle();
+    const first = hosts('queue-card');
+    page.update([queueDto('faceDetection', 2, 15, 2), queueDto('ocr', 1, 3, 0)]);
+    await settle();
+    expect(hosts('queue-card')).toEqual(first);
+    page.rerender();
+    await settle();
+    const second = hosts('queue-card');
+    expect(second).toHaveLength(12);
+    expect(second.some((host) => first.includes(host))).toBe(false);
+    expect(hosts('summary-bar')).toHaveLength(1);
+  });
+
+  it('removes every panel when the page scope aborts (navigation away)', async () => {
+    renderSimPage('queues');
+    start('http://photos.test/admin/queues');
+    await settle();
+    scope.abort();
+    expect(document.querySelectorAll('iat-panel')).toHaveLength(0);
+  });
+
+  it('floats the panel on the pre-2.4 layout, and only there', async () => {
+    vi.useFakeTimers();
+    renderSimPage('legacy');
+    start('http://photos.test/admin/jobs-status');
+    await vi.advanceTimersByTimeAsync(FALLBACK_DELAY_MS + 10);
+    vi.useRealTimers();
+    await settle();
+    expect(hosts('queue-card')).toHaveLength(0);
+    const floating = hosts('fallback-panel');
+    expect(floating).toHaveLength(1);
+    expect(floating[0]!.parentElement).toBe(document.body);
+    expect(shadowText(floating[0]!)).toContain('2 stuck');
+  });
+
+  it('mounts the job table under the detail heading', async () => {
+    renderSimPage('detail', 'faceDetection');
+    expect(start('http://photos.test/admin/queues/face-detection')).toEqual(['queue-detail']);
+    await settle();
+    const [table] = hosts('queue-detail');
+    expect(table?.parentElement?.querySelector('h1')?.textContent).toBe('Face Detection');
+    const rows = table!.shadowRoot!.querySelectorAll('tr[data-iat-job]');
+    expect(Array.from(rows, (row) => row.getAttribute('data-iat-state'))).toEqual(['hung', 'orphaned']);
+  });
+
+  it('keeps the other features running when one throws', async () => {
+    renderSimPage('queues');
+    const broken: Feature = {
+      id: 'broken',
+      include: () => true,
+      init: () => {
+        throw new Error('boom');
+      },
+    };
+    const started = startFeatures(
+      [broken, ...FEATURES],
+      { page: parseImmichPage('http://x/admin/queues'), state: liveState() },
+      scope.signal,
+    );
+    await settle();
+    expect(started).toContain('queue-card');
+    expect(hosts('queue-card')).toHaveLength(12);
+    expect(console.error).toHaveBeenCalledTimes(1);
+  });
+});
