@@ -1,17 +1,6 @@
-/** Shared by the jobs-page e2e file and the content-script bench: where panels are, and screenshots. */
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Locator, Page } from 'playwright-core';
+/** Shared by the jobs-page e2e file and the content-script bench: where panels are. */
+import type { Page } from 'playwright-core';
 
-/** Screenshots for reviewers, under the repo's git-ignored test-output/. */
-export const SHOTS_DIR = fileURLToPath(new URL('../test-output/jobs-page/', import.meta.url));
-
-export async function shot(target: Page | Locator, name: string): Promise<string> {
-  mkdirSync(SHOTS_DIR, { recursive: true });
-  const path = `${SHOTS_DIR}${name}.png`;
-  await target.screenshot({ path });
-  return path;
-}
 
 /** Playwright's CSS engine pierces open shadow roots, so these reach inside the panels. */
 export const cardPanel = (page: Page, slug: string) =>

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetById, immichJobsFor, openImmichQueue, startWorker, type SimWorker } from '@immich-admin-tools/sim';
 import { addInstanceViaOptions, launchExtension, type ExtensionBrowser } from './support/browser.ts';
+import { shot } from './support/shots.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
 const QUEUE = 'faceDetection';
@@ -41,6 +42,7 @@ describe('popup and badge against a real bridge', () => {
     const result = options.getByTestId('test-result');
     await result.getByText('Connected').waitFor();
     expect(await result.textContent()).toMatch(/Immich v?3\.1\.0 · BullMQ 5\.80\.5/);
+    await shot(options, 'popup', 'options-connected');
     await options.close();
   });
 
@@ -78,6 +80,7 @@ describe('popup and badge against a real bridge', () => {
       const asset = assetById(String(spec!.data.id));
       expect(await row.textContent()).toContain(asset!.originalFileName);
       expect(await row.textContent()).toContain('hung');
+      await shot(popup, 'popup', 'popup-stuck');
 
       await popup.getByRole('button', { name: /Clear stuck/ }).click();
       await popup.getByTestId('clear-confirm').getByRole('button', { name: 'Clear 1' }).click();
@@ -92,6 +95,7 @@ describe('popup and badge against a real bridge', () => {
       expect(job!.failedReason).toMatch(/cleared as stuck/i);
       expect(await queue.getActiveCount()).toBe(0);
       await popup.getByTestId('healthy').waitFor();
+      await shot(popup, 'popup', 'popup-healthy');
       await expect.poll(() => browser.badgeText(), { timeout: 10_000 }).toBe('');
     } finally {
       await queue.close();

@@ -109,6 +109,46 @@ try {
   log(
     `  p50 ${ms(percentile(durations, 50))}   p99 ${ms(percentile(durations, 99))}   round trips ${maxWrites}   (budget: p50 ≤ 3 ms, ≤ 2 round trips)`,
   );
+  await snapshots.stop();
+
+  // --- detection: from a job crossing its threshold to the first snapshot that calls it hung ---
+  const THRESHOLD_S = 3;
+  const detector = new SnapshotService(
+    repository,
+    new AssetCache(null, silent),
+    {
+      pollIntervalMs: 2000,
+      stuckThresholds: { workflow: THRESHOLD_S },
+      excludedQueues: new Set(),
+    },
+    silent,
+  );
+  const workflow = openImmichQueue(redisServer.url, 'workflow');
+  await workflow.resume();
+  const hungWorker = await startWorker({
+    redisUrl: redisServer.url,
+    queue: 'workflow',
+    behavior: 'hang',
+    concurrency: 1,
+  });
+  workers.push(hungWorker);
+  const [hungId] = await hungWorker.waitForActive(1, 30_000);
+  await workflow.pause();
+  await workflow.close();
+  const processedOn = Number(await redis.hget(`immich_bull:workflow:${hungId}`, 'processedOn'));
+  const detected = new Promise<number>((resolve) => {
+    detector.onSnapshot((snap) => {
+      const job = snap.queues.find((q) => q.name === 'workflow')?.stuckJobs.find((j) => j.jobId === hungId);
+      if (job?.state === 'hung') resolve(snap.redisNow);
+    });
+  });
+  detector.start();
+  const detectedAt = await detected;
+  await detector.stop();
+  log('');
+  log(
+    `detection: hung ${((detectedAt - processedOn - THRESHOLD_S * 1000) / 1000).toFixed(2)} s after crossing a ${THRESHOLD_S} s threshold (poll interval 2 s; budget: within one interval)`,
+  );
   redis.disconnect();
 
   // --- GET /api/queues from a bridge process, at a steady 200 req/s ---
