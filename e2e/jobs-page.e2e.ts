@@ -64,10 +64,11 @@ describe('jobs page content script', () => {
 
     const timer = panel.locator('[data-iat-timer]');
     const first = parseDuration((await timer.textContent()) ?? '');
-    await page.waitForTimeout(2_200);
-    const second = parseDuration((await timer.textContent()) ?? '');
     expect(first).toBeGreaterThanOrEqual(THRESHOLD_SECONDS);
-    expect(second).toBeGreaterThanOrEqual(first + 2);
+    // It ticks on its own between snapshots; how fast under load is not this test's business.
+    await expect
+      .poll(async () => parseDuration((await timer.textContent()) ?? ''), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(first + 2);
     await cardRoot(page, SLUG).scrollIntoViewIfNeeded();
     await shot(cardRoot(page, SLUG), 'jobs-page', 'card-stuck');
     await shot(page, 'jobs-page', 'queues-page');
@@ -91,7 +92,7 @@ describe('jobs page content script', () => {
     await shot(cardRoot(page, SLUG), 'jobs-page', 'card-confirm');
     const clickedAt = Date.now();
     await row.locator('[data-iat-confirm="clear-job"]').click();
-    await panel.locator('[data-iat-stuck="0"]').waitFor({ timeout: 10_000 });
+    await panel.locator('[data-iat-stuck="0"]').waitFor({ timeout: 15_000 });
     const goneAfter = Date.now() - clickedAt;
     console.log(`[e2e] stuck badge gone ${goneAfter} ms after "Clear job"`);
 
@@ -112,20 +113,20 @@ describe('jobs page content script', () => {
     await page.locator(`a[href="/admin/queues/${SLUG}"]`).first().click();
     await page.waitForURL(`**/admin/queues/${SLUG}`);
     const detail = page.locator('iat-panel[data-iat="queue-detail"]');
-    await detail.locator(`[data-iat-failed-job="${jobId}"]`).waitFor({ timeout: 10_000 });
+    await detail.locator(`[data-iat-failed-job="${jobId}"]`).waitFor({ timeout: 15_000 });
     expect(await panelCount(page, 'queue-card')).toBe(0);
     expect(await panelCount(page, 'summary-bar')).toBe(0);
     await shot(page, 'jobs-page', 'queue-detail');
 
     await page.goBack();
     await page.waitForURL('**/admin/queues');
-    await expect.poll(() => panelsPerCard(page), { timeout: 10_000 }).toEqual(new Array(12).fill(1));
+    await expect.poll(() => panelsPerCard(page), { timeout: 15_000 }).toEqual(new Array(12).fill(1));
     expect(await panelCount(page, 'queue-detail')).toBe(0);
     expect(await panelCount(page, 'summary-bar')).toBe(1);
 
     // Immich re-creating its cards (a remount) must not double or lose a panel either.
     await page.evaluate(() => (window as unknown as { __sim: { rerender(): void } }).__sim.rerender());
-    await expect.poll(() => panelsPerCard(page), { timeout: 5_000 }).toEqual(new Array(12).fill(1));
+    await expect.poll(() => panelsPerCard(page), { timeout: 15_000 }).toEqual(new Array(12).fill(1));
     // Several of Immich's 3 s refreshes later, still one each.
     await page.waitForTimeout(3_500);
     expect(await panelsPerCard(page)).toEqual(new Array(12).fill(1));
@@ -170,7 +171,7 @@ describe('jobs page content script', () => {
     await page.goto(`${stack.immich.url}/admin/jobs-status`);
     const floating = page.locator('iat-panel[data-iat="fallback-panel"]');
     const content = floating.locator('[data-iat-floating]');
-    await content.waitFor({ timeout: 10_000 });
+    await content.waitFor({ timeout: 15_000 });
     expect(await panelCount(page, 'queue-card')).toBe(0);
     await content.getByText(/Bridge connected/).waitFor();
     await shot(page, 'jobs-page', 'fallback-legacy');
@@ -178,9 +179,9 @@ describe('jobs page content script', () => {
 
   it('shows a Redis outage as a status, keeps every panel, and recovers', async () => {
     await page.goto(`${stack.immich.url}/admin/queues`);
-    await expect.poll(() => panelsPerCard(page), { timeout: 10_000 }).toEqual(new Array(12).fill(1));
+    await expect.poll(() => panelsPerCard(page), { timeout: 15_000 }).toEqual(new Array(12).fill(1));
     const summary = page.locator('[data-iat-summary]');
-    await summary.locator('[data-iat-connection="ok"]').waitFor({ timeout: 10_000 });
+    await summary.locator('[data-iat-connection="ok"]').waitFor({ timeout: 15_000 });
     // The hung worker is done with; closed first, it does not flood the log with reconnects.
     await worker?.close();
     worker = undefined;

@@ -1,7 +1,6 @@
 /** Shared by the jobs-page e2e file and the content-script bench: where panels are. */
 import type { Page } from 'playwright-core';
 
-
 /** Playwright's CSS engine pierces open shadow roots, so these reach inside the panels. */
 export const cardPanel = (page: Page, slug: string) =>
   page.locator(`iat-panel[data-iat="queue-card"][data-iat-slug="${slug}"]`);

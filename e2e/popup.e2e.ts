@@ -96,7 +96,7 @@ describe('popup and badge against a real bridge', () => {
       expect(await queue.getActiveCount()).toBe(0);
       await popup.getByTestId('healthy').waitFor();
       await shot(popup, 'popup', 'popup-healthy');
-      await expect.poll(() => browser.badgeText(), { timeout: 10_000 }).toBe('');
+      await expect.poll(() => browser.badgeText(), { timeout: 15_000 }).toBe('');
     } finally {
       await queue.close();
     }

@@ -1,32 +1,27 @@
 // @vitest-environment node
+// (The background calls bridges with host permission, so no CORS applies; happy-dom's fetch would enforce it.)
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { CLEARED_REASON } from '../../bridge/src/actions/actions.service.ts';
+import { immichJobFor } from '../../sim/src/bull/immich-jobs.ts';
+import { addImmichJobs } from '../../sim/src/bull/immich-queues.ts';
 import { sendMessage } from '../lib/messaging.ts';
-import { instancesItem } from '../lib/storage.ts';
-import { startFakeBridge, type FakeBridge } from '../test/fake-bridge.ts';
-import { activeJob, instance, queueSummary, status } from '../test/snapshot.factory.ts';
+import { STUCK_QUEUE, useBridgeStack } from '../test/bridge-stack.fixture.ts';
 import { routeRuntimeMessages } from '../test/fake-messaging.ts';
 import { registerHandlers } from './handlers.ts';
 import { createPoller } from './poller.ts';
 
+const s = useBridgeStack();
+
 describe('background message handlers', () => {
-  let bridge: FakeBridge;
   let unregister: () => void;
 
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    bridge = await startFakeBridge();
-    const faces = queueSummary('faceDetection', { activeJobs: [activeJob()] });
-    bridge.on('GET /api/status', { body: status([faces]) });
-    bridge.on('GET /api/queues', { body: { queues: [faces], snapshotAt: null, stale: false } });
-    await instancesItem.setValue([instance({ bridgeUrl: bridge.url, token: bridge.token })]);
+  s.useHomeInstance();
+  beforeEach(() => {
     routeRuntimeMessages();
     unregister = registerHandlers(createPoller({ onSnapshots: () => {} }));
   });
-  afterEach(async () => {
-    unregister();
-    await bridge.close();
-  });
+  afterEach(() => unregister());
 
   it('answers instances, by origin too', async () => {
     expect((await sendMessage('getInstances')).map((i) => i.id)).toEqual(['home']);
@@ -35,18 +30,26 @@ describe('background message handlers', () => {
   });
 
   it('refreshes an instance and then lists its snapshot', async () => {
+    const [job] = await s.hungJobs(1);
     const fresh = await sendMessage('refresh', { instanceId: 'home' });
-    expect(fresh.queues[0]?.stuckJobs[0]?.assetFileName).toBe('IMG_0042.HEIC');
+    const faces = fresh.queues.find((queue) => queue.name === STUCK_QUEUE);
+    expect(faces?.stuckJobs.find((j) => j.jobId === job!.jobId)?.assetFileName).toBe(job!.assetFileName);
     expect(await sendMessage('getSnapshots')).toEqual([fresh]);
   });
 
   it('sends clear-stuck to the bridge and answers its result', async () => {
-    bridge.on('POST /api/queues/faceDetection/clear-stuck', {
-      body: { cleared: 1, jobIds: ['101'], skipped: [], slotsStillHeld: 1 },
+    const [job] = await s.hungJobs(1);
+    const result = await sendMessage('clearStuck', {
+      instanceId: 'home',
+      queue: STUCK_QUEUE,
+      mode: 'fail',
+      jobIds: [job!.jobId],
     });
-    const result = await sendMessage('clearStuck', { instanceId: 'home', queue: 'faceDetection', mode: 'retry' });
-    expect(result).toEqual({ ok: true, data: { cleared: 1, jobIds: ['101'], skipped: [], slotsStillHeld: 1 } });
-    expect(bridge.requests.find((r) => r.path.endsWith('/clear-stuck'))?.body).toEqual({ mode: 'retry' });
+    expect(result).toMatchObject({ ok: true, data: { cleared: 1, jobIds: [job!.jobId], skipped: [] } });
+    // The mode reached the bridge: the job now sits in failed, with the bridge's reason.
+    const detail = await sendMessage('getQueueDetail', { instanceId: 'home', queue: STUCK_QUEUE });
+    const failed = detail.ok ? detail.data.failedJobs.find((j) => j.jobId === job!.jobId) : undefined;
+    expect(failed?.failedReason).toBe(CLEARED_REASON);
   });
 
   it('answers typed errors, never throws', async () => {
@@ -54,24 +57,14 @@ describe('background message handlers', () => {
       ok: false,
       error: { kind: 'no_instance' },
     });
-    bridge.on('POST /api/queues/backgroundTask/pause', {
-      status: 400,
-      body: { error: { code: 'QUEUE_NOT_PAUSABLE', message: 'cannot pause' } },
+    // Immich does not allow pausing background tasks; the bridge must first know the queue from Redis.
+    await addImmichJobs(s.stack.redisServer.url, 'backgroundTask', [immichJobFor('backgroundTask', 0)]);
+    const pause = () => sendMessage('pauseQueue', { instanceId: 'home', queue: 'backgroundTask' });
+    const refused = await s.stack.h.until(async () => {
+      const result = await pause();
+      return !result.ok && result.error.kind === 'http' && result.error.code === 'QUEUE_NOT_FOUND' ? undefined : result;
     });
-    expect(await sendMessage('pauseQueue', { instanceId: 'home', queue: 'backgroundTask' })).toMatchObject({
-      ok: false,
-      error: { kind: 'http', code: 'QUEUE_NOT_PAUSABLE' },
-    });
-  });
-
-  it('tests a connection, reporting Redis down on the bridge side', async () => {
-    const ok = await sendMessage('testConnection', { bridgeUrl: bridge.url, token: bridge.token });
-    expect(ok).toMatchObject({ ok: true, data: { bullmqVersion: '5.80.5' } });
-    bridge.on('GET /api/status', { body: status([], { connected: false }) });
-    const down = await sendMessage('testConnection', { bridgeUrl: bridge.url, token: bridge.token });
-    expect(down).toMatchObject({ ok: false, error: { kind: 'redis_down' } });
-    const wrong = await sendMessage('testConnection', { bridgeUrl: bridge.url, token: 'nope' });
-    expect(wrong).toMatchObject({ ok: false, error: { kind: 'unauthorized' } });
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'http', code: 'QUEUE_NOT_PAUSABLE', status: 400 } });
   });
 
   it('opens the Jobs page and the history page in tabs', async () => {
@@ -80,5 +73,17 @@ describe('background message handlers', () => {
     const urls = (await fakeBrowser.tabs.query({})).map((t) => t.url);
     expect(urls).toContain('http://photos.test/admin/queues/smart-search');
     expect(urls).toContain('chrome-extension://test-extension-id/history-page.html?instance=home&queue=smartSearch');
+  });
+
+  it('tests a connection, reporting Redis down on the bridge side', async () => {
+    await s.hungJobs(1); // a queue in Redis, so the bridge knows BullMQ's version
+    const ok = await sendMessage('testConnection', s.target());
+    expect(ok).toMatchObject({ ok: true, data: { connected: true, bullmqVersion: '5.80.5' } });
+    const wrong = await sendMessage('testConnection', { ...s.target(), token: 'a-token-the-bridge-refuses' });
+    expect(wrong).toMatchObject({ ok: false, error: { kind: 'unauthorized' } });
+    await s.whileRedisDown(async () => {
+      const down = await sendMessage('testConnection', s.target());
+      expect(down).toMatchObject({ ok: false, error: { kind: 'redis_down' } });
+    });
   });
 });

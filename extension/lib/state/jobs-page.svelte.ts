@@ -27,6 +27,15 @@ export interface DetailEntry {
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
+/** The bridge status the panels show; totals and `snapshotAt` change every poll and are left out. */
+export interface Health {
+  connected: boolean | null;
+  stale: boolean;
+  immichVersion: string | null;
+  autoHeal: StatusResponse['autoHeal'] | null;
+  error: BridgeError | null;
+}
+
 /** A queue as last reported, with the local time its ages were measured. */
 interface QueueView {
   summary: QueueSummary;
@@ -63,8 +72,8 @@ export class JobsPageState {
   instance = $state.raw<Instance | null>(null);
   /** Set once findInstanceByOrigin answered. */
   looked = $state(false);
-  /** Bridge status and last error; replaced only when they change (not merely `snapshotAt`). */
-  health = $state.raw<{ status: StatusResponse | null; error: BridgeError | null } | null>(null);
+  /** What the panels show of the bridge's status; replaced only when that changes. */
+  health = $state.raw<Health | null>(null);
   #healthKey = '';
   /** Ticks every second so timers advance between snapshots. */
   now = $state(Date.now());
@@ -98,21 +107,18 @@ export class JobsPageState {
     return sum(this.queues.map((queue) => queue.stuckJobs.length));
   }
 
-  get connection(): { kind: ConnectionKind; text: string } {
+  /** Computed once per health change, not once per panel that shows it. */
+  readonly connection: { kind: ConnectionKind; text: string } = $derived.by(() => {
     if (this.looked && !this.instance)
       return { kind: 'no_instance', text: describeError({ kind: 'no_instance', message: '' }) };
-    const snapshot = this.health;
-    if (!snapshot) return { kind: 'connecting', text: 'Connecting to the bridge…' };
-    if (snapshot.error) return { kind: 'error', text: describeError(snapshot.error) };
-    if (snapshot.status && !snapshot.status.connected)
-      return { kind: 'error', text: "The bridge cannot reach Immich's Redis." };
-    if (snapshot.status?.stale)
-      return { kind: 'stale', text: 'The bridge has not read Redis lately; numbers may be old.' };
-    return {
-      kind: 'ok',
-      text: `Bridge connected${snapshot.status?.immichVersion ? ` · Immich ${snapshot.status.immichVersion}` : ''}`,
-    };
-  }
+    const health = this.health;
+    if (!health) return { kind: 'connecting', text: 'Connecting to the bridge…' };
+    if (health.error) return { kind: 'error', text: describeError(health.error) };
+    if (health.connected === false) return { kind: 'error', text: "The bridge cannot reach Immich's Redis." };
+    if (health.stale) return { kind: 'stale', text: 'The bridge has not read Redis lately; numbers may be old.' };
+    const version = health.immichVersion ? ` · Immich ${health.immichVersion}` : '';
+    return { kind: 'ok', text: `Bridge connected${version}` };
+  });
 
   /** Live age of a job reported with ages measured at `fetchedAt` (local ms; see fetchedAtOf). */
   ageOf(job: Pick<ActiveJob, 'ageSeconds'>, fetchedAt: number | null | undefined): number {
@@ -126,7 +132,14 @@ export class JobsPageState {
 
   applySnapshot(snapshot: InstanceSnapshot): void {
     if (snapshot.instanceId !== this.instance?.id) return;
-    const health = { status: snapshot.status ? { ...snapshot.status, snapshotAt: null } : null, error: snapshot.error };
+    const { status, error } = snapshot;
+    const health: Health = {
+      connected: status?.connected ?? null,
+      stale: status?.stale ?? false,
+      immichVersion: status?.immichVersion ?? null,
+      autoHeal: status?.autoHeal ?? null,
+      error,
+    };
     const healthKey = JSON.stringify(health);
     if (healthKey !== this.#healthKey) {
       this.#healthKey = healthKey;

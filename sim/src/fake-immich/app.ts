@@ -20,6 +20,8 @@ export interface FakeImmichOptions {
 
 export interface FakeImmichApp {
   app: Hono;
+  /** Resolves once its queues are set up in Redis, as Immich's boot finishes before it serves. */
+  ready(): Promise<void>;
   /** Closes its BullMQ queues. */
   close(): Promise<void>;
 }
@@ -43,7 +45,7 @@ export function createFakeImmichApp(opts: FakeImmichOptions): FakeImmichApp {
     console.error(`[fake immich] ${c.req.method} ${c.req.path}: ${error.message}`);
     return c.json({ message: 'Internal server error', statusCode: 500 }, 500);
   });
-  return { app, close: () => store.close() };
+  return { app, ready: () => store.ready(), close: () => store.close() };
 }
 
 export interface FakeImmich {
@@ -54,7 +56,13 @@ export interface FakeImmich {
 }
 
 export async function startFakeImmich(opts: FakeImmichOptions & { port?: number }): Promise<FakeImmich> {
-  const { app, close } = createFakeImmichApp(opts);
+  const { app, ready, close } = createFakeImmichApp(opts);
+  try {
+    await ready();
+  } catch (error) {
+    await close();
+    throw error;
+  }
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: opts.port ?? 0 }, (info) =>
       resolve({ server, port: info.port }),

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { QueueName, QueueResponseDto, QueueStatisticsDto } from '@immich/sdk';
 import { QUEUES } from '@immich-admin-tools/shared';
 import type { Queue } from 'bullmq';
@@ -12,6 +13,23 @@ export class QueueStore {
 
   constructor(redisUrl: string) {
     for (const { name } of QUEUES) this.queues.set(name, openImmichQueue(redisUrl, name));
+  }
+
+  /**
+   * Resolves once every queue has written its `meta` (bullmq does that shortly after connecting). Immich is
+   * booted only then; a bridge started earlier could discover a part of the queues and miss the rest for a minute.
+   */
+  async ready(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await Promise.all(
+      [...this.queues.values()].map(async (queue) => {
+        const client = await queue.client;
+        while (!(await client.hexists(queue.toKey('meta'), 'version'))) {
+          if (Date.now() > deadline) throw new Error(`queue ${queue.name} wrote no meta within ${timeoutMs} ms`);
+          await sleep(10);
+        }
+      }),
+    );
   }
 
   get names(): string[] {
