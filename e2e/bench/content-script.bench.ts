@@ -26,7 +26,8 @@ const quantile = (sorted: number[], q: number) =>
 function summary(name: string, durations: number[]): string {
   const sorted = [...durations].sort((a, b) => a - b);
   const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
-  return `${name}: n=${sorted.length} p50=${fmt(quantile(sorted, 0.5))} p95=${fmt(quantile(sorted, 0.95))} max=${fmt(sorted.at(-1) ?? NaN)}`;
+  const all = sorted.map((ms) => ms.toFixed(1)).join(' ');
+  return `${name}: n=${sorted.length} p50=${fmt(quantile(sorted, 0.5))} p95=${fmt(quantile(sorted, 0.95))} max=${fmt(sorted.at(-1) ?? NaN)}\n    all (ms): ${all}`;
 }
 
 async function main(): Promise<void> {
