@@ -32,7 +32,8 @@ export class SnapshotService {
   private readonly rates = new RateTracker();
   private readonly listeners = new Set<Listener>();
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  /** Ticks run one after another: the loop's and those after actions share the events cursor and lock history. */
+  private last: Promise<void> = Promise.resolve();
   private failures = 0;
 
   constructor(
@@ -51,10 +52,6 @@ export class SnapshotService {
     return this.connected;
   }
 
-  get knownQueues(): readonly string[] {
-    return this.queues;
-  }
-
   onSnapshot(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -62,9 +59,7 @@ export class SnapshotService {
 
   start(): void {
     const loop = async () => {
-      this.running = this.tick();
-      await this.running;
-      this.running = null;
+      await this.tick();
       if (this.timer !== null) this.timer = setTimeout(loop, this.config.pollIntervalMs);
     };
     this.timer = setTimeout(loop, 0);
@@ -73,15 +68,20 @@ export class SnapshotService {
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.running;
+    await this.last;
   }
 
   thresholdFor(queue: string): number {
     return this.config.stuckThresholds[queue] ?? queueInfo(queue).thresholdSeconds;
   }
 
-  /** One tick; never throws. Also used after an action so the caller sees its effect at once. */
-  async tick(): Promise<void> {
+  /** One tick, after any running one; never throws. Also used after an action so the caller sees its effect at once. */
+  tick(): Promise<void> {
+    this.last = this.last.then(() => this.read());
+    return this.last;
+  }
+
+  private async read(): Promise<void> {
     try {
       if (this.queues.length === 0 || Date.now() - this.discoveredAt > DISCOVERY_INTERVAL_MS) {
         const found = await this.repository.discoverQueues();
