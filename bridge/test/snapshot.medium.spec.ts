@@ -1,4 +1,4 @@
-import type { ActiveJob, QueueDetail, QueuesResponse, StatusResponse } from '@immich-admin-tools/shared';
+import type { ActiveJob, JobState, QueueDetail, QueuesResponse, StatusResponse } from '@immich-admin-tools/shared';
 import { describe, expect, it } from 'vitest';
 import { sendMailJob } from '../../sim/src/bull/immich-jobs.ts';
 import { addImmichJobs, openImmichQueue } from '../../sim/src/bull/immich-queues.ts';
@@ -14,6 +14,16 @@ const s = useStack({ STUCK_THRESHOLDS: 'faceDetection=2,smartSearch=2,notificati
 const queues = async () => (await s.h.api<QueuesResponse>('/api/queues')).body.queues;
 const queue = async (name: string) => (await queues()).find((q) => q.name === name);
 const job = async (name: string, jobId: string) => (await queue(name))?.activeJobs.find((j) => j.jobId === jobId);
+/** Waits until the bridge shows the job in `state`. */
+const jobIn = (name: string, jobId: string, state: JobState) =>
+  s.h.until(
+    async () => {
+      const j = await job(name, jobId);
+      return j?.state === state ? j : undefined;
+    },
+    30_000,
+    `${name} job ${jobId} ${state}`,
+  );
 
 describe('snapshot of real BullMQ state', () => {
   it('shows a hung job as hung, with its true age and a lock a live worker renews', async () => {
@@ -85,14 +95,7 @@ describe('snapshot of real BullMQ state', () => {
     await proc.waitForActive(1);
     await proc.kill();
 
-    const orphan = await s.h.until(
-      async () => {
-        const j = await job('smartSearch', jobId!);
-        return j?.state === 'orphaned' ? j : undefined;
-      },
-      30_000,
-      'an orphaned job',
-    );
+    const orphan = await jobIn('smartSearch', jobId!, 'orphaned');
     expect(orphan.lock.ttlMs).toBeNull();
     expect(await s.h.redis.exists(`immich_bull:smartSearch:${jobId}:lock`)).toBe(0);
     expect((await queue('smartSearch'))!.workers).toBe(0);
@@ -127,14 +130,7 @@ describe('snapshot of real BullMQ state', () => {
   it('shows an id left in active without its hash as dangling', async () => {
     await addImmichJobs(s.redisServer.url, 'migration', [{ name: 'FileMigrationQueueAll', data: {} }]);
     await s.h.redis.lpush('immich_bull:migration:active', '424242');
-    const dangling = await s.h.until(
-      async () => {
-        const j = await job('migration', '424242');
-        return j?.state === 'dangling' ? j : undefined;
-      },
-      70_000,
-      'a dangling id',
-    );
+    const dangling = await jobIn('migration', '424242', 'dangling');
     expect(dangling.name).toBeNull();
   });
 
@@ -164,14 +160,7 @@ describe('snapshot of real BullMQ state', () => {
     const {
       ids: [jobId],
     } = await workOn(s, { queue: 'notifications', behavior: 'hang' }, [mail], 1);
-    const shown = await s.h.until(
-      async () => {
-        const j = await job('notifications', jobId!);
-        return j?.state === 'hung' ? j : undefined;
-      },
-      30_000,
-      'the hung mail job',
-    );
+    const shown = await jobIn('notifications', jobId!, 'hung');
     expect(shown.name).toBe('SendMail');
     const raw = await fetch(`${s.h.bridge.url}/api/queues/notifications`, {
       headers: { authorization: `Bearer ${s.h.bridge.token}` },

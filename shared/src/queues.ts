@@ -94,3 +94,13 @@ export function isAssetJob(jobName: string): boolean {
   if (jobName.endsWith('QueueAll')) return false;
   return jobName.startsWith('Asset') || ASSET_JOB_NAMES.has(jobName);
 }
+
+/** Jobs waiting as users see them: Immich's own card adds paused and delayed; prioritized jobs wait too. */
+export function waitingCount(counts: {
+  waiting: number;
+  paused: number;
+  delayed: number;
+  prioritized: number;
+}): number {
+  return counts.waiting + counts.paused + counts.delayed + counts.prioritized;
+}

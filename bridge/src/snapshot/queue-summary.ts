@@ -1,4 +1,11 @@
-import { isAssetJob, PERSON_JOB_NAMES, queueInfo, type ActiveJob, type QueueSummary } from '@immich-admin-tools/shared';
+import {
+  isAssetJob,
+  PERSON_JOB_NAMES,
+  queueInfo,
+  waitingCount,
+  type ActiveJob,
+  type QueueSummary,
+} from '@immich-admin-tools/shared';
 import type { AssetCache } from '../assets/asset-cache.ts';
 import { classifyJob, type LockHistory } from '../classify/classifier.ts';
 import type { RawActiveJob, RawQueueState } from '../redis/queue.repository.ts';
@@ -13,7 +20,7 @@ export interface SummaryContext {
   assets: AssetCache;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Which ids a job carries: assets get a file name, persons and faces just their id. */
 export function jobIds(
@@ -65,7 +72,7 @@ export function toActiveJob(raw: RawActiveJob, ctx: SummaryContext): ActiveJob {
 export function toQueueSummary(state: RawQueueState, ctx: SummaryContext): QueueSummary {
   const info = queueInfo(state.name);
   const activeJobs = state.activeJobs.map((raw) => toActiveJob(raw, ctx)).sort((a, b) => b.ageSeconds - a.ageSeconds);
-  const queued = state.counts.waiting + state.counts.paused + state.counts.prioritized + state.counts.delayed;
+  const queued = waitingCount(state.counts);
   const { rate, avgDurationMs } = ctx.rate;
   return {
     name: state.name,

@@ -1,10 +1,8 @@
 import { Hono } from 'hono';
 import type { FailedJob, QueueDetail, QueuesResponse } from '@immich-admin-tools/shared';
-import { jobIds } from '../../snapshot/queue-summary.ts';
+import { iso, jobIds } from '../../snapshot/queue-summary.ts';
 import { isStale, type Deps } from '../deps.ts';
 import { clearJobBody, clearStuckBody, failedPageQuery, jobParam, queueParam, validate } from '../validation.ts';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export const queuesRoutes = (deps: Deps) =>
   new Hono()

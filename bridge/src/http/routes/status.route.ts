@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { StatusResponse } from '@immich-admin-tools/shared';
+import { waitingCount, type StatusResponse } from '@immich-admin-tools/shared';
 import { isStale, type Deps } from '../deps.ts';
 
 export const statusRoutes = (deps: Deps) =>
@@ -12,7 +12,7 @@ export const statusRoutes = (deps: Deps) =>
       immichVersion: deps.immichStatus.version,
       bullmqVersion: snapshot?.bullmqVersion ?? null,
       queues: queues.length,
-      totalWaiting: sum((q) => q.counts.waiting + q.counts.paused + q.counts.prioritized + q.counts.delayed),
+      totalWaiting: sum((q) => waitingCount(q.counts)),
       totalActive: sum((q) => q.counts.active),
       stuckJobs: sum((q) => q.stuckJobs.length),
       snapshotAt: snapshot ? new Date(snapshot.at).toISOString() : null,
