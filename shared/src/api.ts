@@ -64,12 +64,24 @@ export interface QueueSummary {
   avgDurationMs: number | null;
   /** Seconds to drain what waits at the current rate; null when nothing runs. */
   etaSeconds: number | null;
+  /** The effective threshold the classifier uses: max(configured, adaptive), capped at 24 h. */
   thresholdSeconds: number;
+  /** From STUCK_THRESHOLDS, settings or the catalogue. */
+  configuredThresholdSeconds: number;
+  /** ADAPTIVE_THRESHOLD_FACTOR × p99 duration of the queue's slowest job name; null below 50 completions or when off. */
+  adaptiveThresholdSeconds: number | null;
+  /** Queue-level problems, each recorded in history when it starts and ends. */
+  conditions: QueueCondition[];
+  /** Events trimmed from the stream before the bridge read them (since it started). */
+  lostEvents: number;
   oldestActiveSeconds: number | null;
   activeJobs: ActiveJob[];
   /** The non-running subset of activeJobs. */
   stuckJobs: ActiveJob[];
 }
+
+export const QUEUE_CONDITIONS = ['stalled', 'no_workers', 'slots_full_of_stuck'] as const;
+export type QueueCondition = (typeof QUEUE_CONDITIONS)[number];
 
 export interface FailedJob {
   jobId: string;
@@ -106,7 +118,61 @@ export interface StatusResponse {
   stuckJobs: number;
   snapshotAt: string | null;
   stale: boolean;
-  autoHeal: { enabled: boolean; action: AutoHealAction | null };
+  autoHeal: AutoHealStatus;
+  /** Which token the caller holds: `read` sees everything and may do nothing. */
+  access?: 'full' | 'read';
+  /** Queues with a condition right now. */
+  conditions?: { queue: string; condition: QueueCondition; since: string }[];
+  restart?: RestartStatus;
+  notifiers?: NotifierStatus[];
+  compatibility?: Compatibility;
+  importMode?: { enabled: boolean; running: string | null };
+}
+
+export interface AutoHealStatus {
+  enabled: boolean;
+  action: AutoHealAction | null;
+  dryRun?: boolean;
+  lastRunAt?: string | null;
+  lastActions?: AutoHealActionRecord[];
+  breaker?: { open: boolean; actionsThisHour: number; budget: number; openedAt?: string | null };
+}
+
+export interface AutoHealActionRecord {
+  queue: string;
+  jobId: string;
+  state: StuckState;
+  action: ClearMode | 'alert' | 'restart';
+  result: 'done' | 'skipped' | 'dry_run' | 'failed';
+  reason?: string;
+  at: string;
+}
+
+export interface RestartStatus {
+  available: boolean;
+  container: string | null;
+  reason: string | null;
+}
+
+export interface NotifierStatus {
+  id: string;
+  kind: string;
+  /** Target with secrets masked. */
+  target: string;
+  minSeverity: AlertSeverity;
+  lastSentAt: string | null;
+  lastError: string | null;
+  failing: boolean;
+}
+
+export type AlertSeverity = 'info' | 'warning' | 'critical';
+
+export interface Compatibility {
+  immich: { version: string | null; tested: boolean };
+  bullmq: { version: string | null; tested: boolean };
+  /** Destructive actions are refused (untested BullMQ major) until ALLOW_UNTESTED=true. */
+  actionsAllowed: boolean;
+  reason: string | null;
 }
 
 export interface HealthResponse {
@@ -162,10 +228,20 @@ export interface ClearAllStuckRequest {
   mode?: ClearMode;
 }
 
+/** One cleared job with its queue: BullMQ ids repeat across queues. */
+export interface ClearedJobRef {
+  queue: string;
+  jobId: string;
+  state: JobState;
+  mode: ClearMode;
+}
+
 export interface ClearAllStuckResponse {
   cleared: number;
   queues: string[];
+  /** Ids only, for the seed plan's shape; `jobs` says which queue each belongs to. */
   jobIds: string[];
+  jobs?: ClearedJobRef[];
   skipped: (SkippedJob & { queue: string })[];
   slotsStillHeld: number;
   note?: string;
@@ -183,6 +259,103 @@ export interface FailedActionResponse {
   count: number;
 }
 
+// ---- History (GET /api/history) -------------------------------------------------------------
+
+export const HISTORY_EVENTS = [
+  'stuck_job_detected',
+  'stuck_job_resolved',
+  'stuck_job_cleared',
+  'job_failed',
+  'queue_paused',
+  'queue_resumed',
+  'failed_retried',
+  'failed_cleared',
+  'queue_stalled',
+  'queue_recovered',
+  'no_workers',
+  'workers_back',
+  'slots_full_of_stuck',
+  'slots_freed',
+  'redis_lost',
+  'redis_back',
+  'bridge_started',
+  'immich_restarted',
+  'asset_quarantined',
+  'asset_released',
+  'asset_job_removed',
+  'alert_sent',
+  'auto_heal_breaker_open',
+] as const;
+export type HistoryEventName = (typeof HISTORY_EVENTS)[number];
+
+/** Who caused an event: a click through the bridge, the bridge's loops, or Immich itself. */
+export type HistoryActor = 'user' | 'immich' | 'bridge' | 'auto-heal' | 'import-mode' | 'quarantine' | 'alerts';
+
+export interface HistoryItem {
+  /** Row id; also the paging cursor. */
+  id: number;
+  /** ISO time. */
+  timestamp: string;
+  event: HistoryEventName;
+  queue: string | null;
+  jobId: string | null;
+  jobName: string | null;
+  assetId: string | null;
+  assetPath: string | null;
+  /** How long the job had been active (detected, cleared) or stuck (resolved). */
+  ageSeconds: number | null;
+  actor: HistoryActor;
+  mode: string | null;
+  /** Event-specific fields: state, thresholdSeconds, result, reason, count, slotsStillHeld, ... */
+  detail: Record<string, unknown> | null;
+}
+
+export interface HistoryResponse {
+  items: HistoryItem[];
+  /** Pass as `before` for the next (older) page; null at the end. */
+  nextBefore: number | null;
+}
+
+// ---- Statistics (GET /api/stats) ----------------------------------------------------------
+
+export const STATS_RANGES = ['24h', '7d', '30d'] as const;
+export type StatsRange = (typeof STATS_RANGES)[number];
+
+export interface StatsPoint {
+  /** ISO start of the bucket. */
+  t: string;
+  completed: number;
+  failed: number;
+  avgDurationMs: number | null;
+  maxDurationMs: number | null;
+  /** Events trimmed from the stream in this bucket: the counts there are a lower bound (a gap). */
+  lost: number;
+}
+
+export interface StatsResponse {
+  range: StatsRange;
+  /** Bucket width: minutes for 24h, hours for 7d and 30d. */
+  bucketSeconds: number;
+  from: string;
+  to: string;
+  series: { queue: string; points: StatsPoint[] }[];
+  totals: {
+    completedToday: number;
+    completedWeek: number;
+    completedMonth: number;
+    failedToday: number;
+    /** failed / (completed + failed) over the range; null with nothing finished. */
+    failureRate: number | null;
+  };
+  /** Failure rate of the range before this one, for the trend. */
+  previousFailureRate: number | null;
+  byJobName: { queue: string; jobName: string; completed: number; failed: number; avgDurationMs: number | null; maxDurationMs: number | null }[];
+  /** Completions by hour of day (0–23, the bridge's UTC hours) over the range. */
+  peakHours: { hour: number; completed: number }[];
+  /** stuck_job_detected rows per bucket, from history. */
+  stuck: { t: string; count: number }[];
+}
+
 export const ERROR_CODES = [
   'BAD_REQUEST',
   'UNAUTHORIZED',
@@ -196,6 +369,13 @@ export const ERROR_CODES = [
   'RETRY_HUNG_REFUSED',
   'QUEUE_NOT_PAUSABLE',
   'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'READ_ONLY_TOKEN',
+  'FORBIDDEN',
+  'CONFLICT',
+  'UNKNOWN_OUTCOME',
+  'NOT_CONFIGURED',
+  'UNTESTED_VERSION',
   'IMMICH_UNAVAILABLE',
   'IMMICH_NOT_CONFIGURED',
   'IMMICH_REFUSED',

@@ -4,6 +4,7 @@ import {
   queueInfo,
   waitingCount,
   type ActiveJob,
+  type QueueCondition,
   type QueueSummary,
 } from '@immich-admin-tools/shared';
 import type { AssetCache } from '../assets/asset-cache.ts';
@@ -12,9 +13,13 @@ import type { RawActiveJob, RawQueueState } from '../redis/queue.repository.ts';
 
 export interface SummaryContext {
   now: number;
+  /** Effective threshold (configured or adaptive, whichever is larger). */
   thresholdSeconds: number;
+  configuredThresholdSeconds: number;
+  adaptiveThresholdSeconds: number | null;
+  conditions: QueueCondition[];
   workers: number;
-  rate: { rate: number; avgDurationMs: number | null };
+  rate: { rate: number; avgDurationMs: number | null; lostEvents: number };
   lockHistory: (job: RawActiveJob) => LockHistory;
   deadLockAfterMs: number;
   assets: AssetCache;
@@ -85,6 +90,10 @@ export function toQueueSummary(state: RawQueueState, ctx: SummaryContext): Queue
     avgDurationMs,
     etaSeconds: state.isPaused || rate <= 0 ? null : Math.round((queued / rate) * 60),
     thresholdSeconds: ctx.thresholdSeconds,
+    configuredThresholdSeconds: ctx.configuredThresholdSeconds,
+    adaptiveThresholdSeconds: ctx.adaptiveThresholdSeconds,
+    conditions: ctx.conditions,
+    lostEvents: ctx.rate.lostEvents,
     oldestActiveSeconds: activeJobs[0]?.ageSeconds ?? null,
     activeJobs,
     stuckJobs: activeJobs.filter((job) => job.state !== 'running'),

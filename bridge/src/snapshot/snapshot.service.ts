@@ -119,6 +119,9 @@ export class SnapshotService {
       return toQueueSummary(state, {
         now,
         thresholdSeconds: this.thresholdFor(state.name),
+        configuredThresholdSeconds: this.thresholdFor(state.name),
+        adaptiveThresholdSeconds: null,
+        conditions: [],
         workers: raw.workers.get(state.name) ?? 0,
         rate: this.rates.stats(state.name, now),
         lockHistory: lockHistory(state.name),
