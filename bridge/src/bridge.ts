@@ -1,17 +1,30 @@
-import { serve, type ServerType } from '@hono/node-server';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServerType } from '@hono/node-server';
 import { ActionsService } from './actions/actions.service.ts';
+import { AlertsService } from './alerts/alerts.service.ts';
 import { AssetCache } from './assets/asset-cache.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createApp } from './http/app.ts';
+import { closeServer, listen } from './http/listen.ts';
 import { ImmichRepository } from './immich/immich.repository.ts';
 import { ImmichStatus } from './immich/immich-status.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createRedis, whenReady } from './redis/connection.ts';
+import { MetricsService } from './metrics/metrics.service.ts';
+import { createRedis, RedisLink, whenReady } from './redis/connection.ts';
 import { QueueRepository } from './redis/queue.repository.ts';
+import { HistoryRecorder } from './history/history-recorder.ts';
 import { SnapshotService } from './snapshot/snapshot.service.ts';
+import { thresholdSettings } from './snapshot/threshold-settings.ts';
+import { HistoryService } from './store/history.service.ts';
+import { Retention } from './store/retention.ts';
+import { SettingsService } from './store/settings.service.ts';
+import { StatsService } from './store/stats.service.ts';
+import { Store } from './store/store.ts';
 
 export type { AppType } from './http/app.ts';
 export { ConfigError, loadConfig } from './config.ts';
+export { PortInUseError } from './http/listen.ts';
+export { StoreError } from './store/database.ts';
 
 export interface RunningBridge {
   url: string;
@@ -19,6 +32,8 @@ export interface RunningBridge {
   config: Config;
   logger: Logger;
   snapshots: SnapshotService;
+  history: HistoryService;
+  settings: SettingsService;
   stop(): Promise<void>;
 }
 
@@ -27,28 +42,51 @@ export async function startBridge(
   options: { env?: Record<string, string | undefined>; config?: Config } = {},
 ): Promise<RunningBridge> {
   const config = options.config ?? loadConfig(options.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logFormat);
+  // First, so a damaged history file stops start-up before anything else is touched.
+  const store = Store.open(config.dataDir);
+  const settings = new SettingsService(store.settings);
+  const history = new HistoryService(store, logger.child({ module: 'history' }));
   const redis = createRedis(config.redis);
-  // ioredis reports every failed reconnect; the snapshot loop already says when Redis is away.
-  redis.on('error', () => {});
+  // Logs each loss and return of Redis once, with where and why.
+  const link = new RedisLink(redis, logger.child({ module: 'redis' }));
 
-  const repository = new QueueRepository(redis);
+  const repository = new QueueRepository(link);
   const immich =
     config.immich.apiUrl && config.immich.apiKey
       ? new ImmichRepository(config.immich.apiUrl, config.immich.apiKey)
       : null;
-  const immichStatus = new ImmichStatus(immich, logger.child({ module: 'immich' }));
+  const immichStatus = new ImmichStatus(immich, config.immich.apiUrl, logger.child({ module: 'immich' }));
   const assets = new AssetCache(immich, logger.child({ module: 'assets' }));
-  const snapshots = new SnapshotService(repository, assets, config, logger.child({ module: 'snapshot' }));
-  const actions = new ActionsService(repository, snapshots, immich, logger.child({ module: 'actions' }));
+  const recorder = new HistoryRecorder(store, history, assets);
+  const snapshots = new SnapshotService(repository, assets, config, logger.child({ module: 'snapshot' }), {
+    recorder,
+    cursors: store.state.cursors(),
+    thresholds: thresholdSettings(settings, config),
+  });
+  const actions = new ActionsService(repository, snapshots, immich, logger.child({ module: 'actions' }), {
+    history,
+    recorder,
+  });
+  const retention = new Retention(store, config.historyRetentionDays, logger.child({ module: 'retention' }));
+  history.record({ event: 'bridge_started', actor: 'bridge', detail: { pid: process.pid } });
+  const metrics = new MetricsService(snapshots, immichStatus);
+  snapshots.onSnapshot(() => metrics.tick(snapshots.lastReadDurationMs));
+  snapshots.onFinished((job) => metrics.finished(job));
+  history.onRow((item) => metrics.historyRow(item));
+  // Before the first tick, so rows of the first tick already alert.
+  const alerts = new AlertsService(settings, history, config.alerts, logger.child({ module: 'alerts' }));
+  snapshots.onSnapshot(() => alerts.tick());
+  snapshots.onFinished((job) => alerts.finished(job));
 
   await Promise.all([immichStatus.start(), whenReady(redis, 3000)]);
   await snapshots.tick();
   snapshots.start();
+  retention.start();
 
   const app = createApp(
     {
-      token: config.token,
+      tokens: { full: config.token, read: config.readToken },
       pollIntervalMs: config.pollIntervalMs,
       snapshots,
       actions,
@@ -56,12 +94,34 @@ export async function startBridge(
       assets,
       immich,
       immichStatus,
+      metrics,
+      metricsToken: config.metricsToken,
+      alerts,
+      history,
+      stats: new StatsService(store),
+      settings,
     },
     logger.child({ module: 'http' }),
   );
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
-  });
+  let server: ServerType | undefined;
+  // Finishes what is in flight before letting go of Redis, so a write that started completes.
+  const stop = async () => {
+    await snapshots.stop();
+    alerts.stop();
+    await retention.stop();
+    immichStatus.stop();
+    if (server) await closeServer(server);
+    await repository.close();
+    await Promise.race([redis.quit(), sleep(2000)]).catch(() => {});
+    redis.disconnect();
+    store.close();
+  };
+  try {
+    server = await listen(app.fetch, config.host, config.port);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -73,12 +133,8 @@ export async function startBridge(
     config,
     logger,
     snapshots,
-    async stop() {
-      await snapshots.stop();
-      immichStatus.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await repository.close();
-      redis.disconnect();
-    },
+    history,
+    settings,
+    stop,
   };
 }

@@ -35,6 +35,31 @@ describe('loadConfig', () => {
     expect(problems({ BRIDGE_TOKEN: 'short' })).toEqual([expect.stringMatching(/^BRIDGE_TOKEN: .*16/)]);
   });
 
+  it('treats an empty variable as unset, as compose passes it for an unset ${VAR}', () => {
+    const dir = dataDir();
+    const config = loadConfig({ DATA_DIR: dir, BRIDGE_TOKEN: '', PORT: '', IMMICH_API_URL: ' ', LOG_FORMAT: '' });
+    expect(config).toMatchObject({ tokenGenerated: true, port: 3000, immich: { apiUrl: null }, logFormat: null });
+    expect(config.tokenFile).toBe(join(dir, 'bridge-token'));
+  });
+
+  it('says what is missing when the API key is empty but the Immich URL is set', () => {
+    const [problem, ...rest] = problems({ IMMICH_API_URL: 'http://immich-server:2283', IMMICH_API_KEY: '' });
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(/^IMMICH_API_KEY: missing .*IMMICH_API_URL is set/);
+  });
+
+  it('takes LOG_FORMAT pretty or json, nothing else', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), BRIDGE_TOKEN: 'a-token-of-sixteen+', LOG_FORMAT: 'json' });
+    expect(config.logFormat).toBe('json');
+    expect(problems({ LOG_FORMAT: 'fancy' })).toEqual([expect.stringMatching(/^LOG_FORMAT: must be pretty or json/)]);
+  });
+
+  it('keeps DATA_DIR and the token file as absolute paths', () => {
+    const config = loadConfig({ DATA_DIR: 'relative-data-dir-for-test', BRIDGE_TOKEN: 'a-token-of-sixteen+' });
+    expect(config.dataDir).toBe(join(process.cwd(), 'relative-data-dir-for-test'));
+    expect(config.tokenFile).toBeNull();
+  });
+
   it('normalises the Immich URL to the SDK base ending in /api', () => {
     for (const url of [
       'http://immich:2283',

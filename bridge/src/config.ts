@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseNotifierUrls } from './alerts/notifier-url.ts';
 
 /** Configuration, read once from the environment. Only this module reads `process.env`. */
 export interface Config {
@@ -10,14 +11,44 @@ export interface Config {
   token: string;
   /** True when the token was generated on this start (print it once). */
   tokenGenerated: boolean;
+  /** Absolute path of the file holding the generated token; null when BRIDGE_TOKEN is set. */
+  tokenFile: string | null;
+  /** BRIDGE_READ_TOKEN: every GET, no action; null when unset. */
+  readToken: string | null;
   host: string;
   port: number;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `LOG_FORMAT`; null lets the logger choose (pretty on a terminal, JSON otherwise). */
+  logFormat: 'pretty' | 'json' | null;
   pollIntervalMs: number;
   /** Per-queue stuck thresholds in seconds, overriding the catalogue. */
   stuckThresholds: Readonly<Record<string, number>>;
   excludedQueues: ReadonlySet<string>;
+  /** HISTORY_RETENTION_DAYS: history rows and hour buckets older than this are pruned. */
+  historyRetentionDays: number;
+  /** ADAPTIVE_THRESHOLD_FACTOR (0 = off); null when unset (default 4). */
+  adaptiveThresholdFactor: number | null;
+  /** STALL_MINUTES; null when unset (default 5). */
+  stallMinutes: number | null;
+  /** METRICS_TOKEN: accepted on GET /metrics besides the main and read tokens; null when unset. */
+  metricsToken: string | null;
+  alerts: AlertEnv;
+}
+
+/** The alert variables as given; null when unset (the `notifiers`/`alerts` settings sections hold the defaults). */
+export interface AlertEnv {
+  /** IMMICH_PUBLIC_URL, else IMMICH_API_URL without `/api`: where alerts link to. */
+  immichUrl: string | null;
+  notifyUrls: string | null;
+  webhookSecret: string | null;
+  smtpUrl: string | null;
+  emailTo: string | null;
+  emailFrom: string | null;
+  cooldownMinutes: number | null;
+  failureSpike: number | null;
+  retryBaseMs: number;
+  maxAttempts: number;
 }
 
 export type RedisSettings = { kind: 'url'; url: string } | { kind: 'options'; options: Record<string, unknown> };
@@ -77,6 +108,8 @@ const queueList = z.string().transform((value, ctx) => {
   return new Set(names);
 });
 
+const bearerToken = z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces');
+
 const envSchema = z.object({
   IMMICH_API_URL: httpUrl.transform(apiBase).optional(),
   IMMICH_API_KEY: z.string().min(1).optional(),
@@ -90,18 +123,41 @@ const envSchema = z.object({
   REDIS_PASSWORD: z.string().optional(),
   REDIS_DBINDEX: intIn(0, 15).default(0),
   REDIS_SOCKET: z.string().optional(),
-  BRIDGE_TOKEN: z
-    .string()
-    .min(16, 'must be at least 16 characters')
-    .regex(/^\S+$/, 'must not contain spaces')
-    .optional(),
+  BRIDGE_TOKEN: bearerToken.optional(),
+  BRIDGE_READ_TOKEN: bearerToken.optional(),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: intIn(0, 65535).default(3000),
   DATA_DIR: z.string().min(1).default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json'], 'must be pretty or json').optional(),
   POLL_INTERVAL_MS: intIn(250, 60_000).default(2000),
   STUCK_THRESHOLDS: thresholds.default({}),
   EXCLUDED_QUEUES: queueList.default(new Set<string>()),
+  HISTORY_RETENTION_DAYS: intIn(1, 3650).default(90),
+  ADAPTIVE_THRESHOLD_FACTOR: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number (0 turns adaptive thresholds off)')
+    .transform(Number)
+    .pipe(z.number().max(100, 'must be at most 100'))
+    .optional(),
+  STALL_MINUTES: intIn(1, 1440).optional(),
+  METRICS_TOKEN: bearerToken.optional(),
+  IMMICH_PUBLIC_URL: httpUrl.optional(),
+  NOTIFY_URLS: z.string().superRefine((value, ctx) => {
+    try {
+      parseNotifierUrls(value.split(','));
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  }).optional(),
+  WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be smtp://user:password@host:587 or smtps://…').optional(),
+  ALERT_EMAIL_TO: z.string().regex(/^[^\s,@]+@[^\s,@]+(\s*,\s*[^\s,@]+@[^\s,@]+)*$/, 'must be addresses, comma separated').optional(),
+  ALERT_EMAIL_FROM: z.string().optional(),
+  ALERT_COOLDOWN_MINUTES: intIn(0, 1440).optional(),
+  FAILURE_SPIKE: intIn(1, 1_000_000).optional(),
+  ALERT_RETRY_BASE_MS: intIn(10, 600_000).default(2000),
+  ALERT_MAX_ATTEMPTS: intIn(1, 20).default(5),
 });
 
 type Env = Record<string, string | undefined>;
@@ -131,12 +187,15 @@ function redisSettings(env: z.infer<typeof envSchema>): RedisSettings {
 }
 
 /** The token from the environment, or one generated once and kept in DATA_DIR so it survives restarts. */
-function resolveToken(fromEnv: string | undefined, dataDir: string): { token: string; generated: boolean } {
-  if (fromEnv) return { token: fromEnv, generated: false };
+function resolveToken(
+  fromEnv: string | undefined,
+  dataDir: string,
+): { token: string; generated: boolean; file: string | null } {
+  if (fromEnv) return { token: fromEnv, generated: false, file: null };
   const file = join(dataDir, 'bridge-token');
   if (existsSync(file)) {
     const stored = readFileSync(file, 'utf8').trim();
-    if (stored.length >= 16) return { token: stored, generated: false };
+    if (stored.length >= 16) return { token: stored, generated: false, file };
   }
   const token = randomBytes(24).toString('base64url');
   try {
@@ -146,31 +205,64 @@ function resolveToken(fromEnv: string | undefined, dataDir: string): { token: st
   } catch (error) {
     throw new ConfigError([`DATA_DIR: cannot store the generated BRIDGE_TOKEN in ${dataDir} (${String(error)})`]);
   }
-  return { token, generated: true };
+  return { token, generated: true, file };
 }
 
 /** Parses the environment; throws ConfigError listing every bad variable, one line each. */
 export function loadConfig(env: Env = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // Compose passes `VAR=` for an unset `${VAR}`: an empty (or blank) variable means unset, everywhere.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = parsed.data;
   if (e.IMMICH_API_URL && !e.IMMICH_API_KEY) {
-    throw new ConfigError(['IMMICH_API_KEY: required when IMMICH_API_URL is set (an admin API key)']);
+    throw new ConfigError([
+      'IMMICH_API_KEY: missing (unset or empty) while IMMICH_API_URL is set; create an API key as an Immich admin ' +
+        '(Account Settings → API Keys) and pass it, or unset IMMICH_API_URL to run without Immich',
+    ]);
   }
-  const { token, generated } = resolveToken(e.BRIDGE_TOKEN, e.DATA_DIR);
+  if (Boolean(e.SMTP_URL) !== Boolean(e.ALERT_EMAIL_TO)) {
+    throw new ConfigError([
+      `${e.SMTP_URL ? 'ALERT_EMAIL_TO' : 'SMTP_URL'}: missing; email alerts need both SMTP_URL and ALERT_EMAIL_TO`,
+    ]);
+  }
+  const dataDir = resolve(e.DATA_DIR);
+  const { token, generated, file } = resolveToken(e.BRIDGE_TOKEN, dataDir);
+  if (e.BRIDGE_READ_TOKEN === token) {
+    throw new ConfigError(['BRIDGE_READ_TOKEN: must differ from BRIDGE_TOKEN (it grants reads only)']);
+  }
   return Object.freeze({
     immich: { apiUrl: e.IMMICH_API_URL ?? null, apiKey: e.IMMICH_API_KEY ?? null },
     redis: redisSettings(e),
     token,
     tokenGenerated: generated,
+    tokenFile: file,
+    readToken: e.BRIDGE_READ_TOKEN ?? null,
     host: e.HOST,
     port: e.PORT,
-    dataDir: e.DATA_DIR,
+    dataDir,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? null,
     pollIntervalMs: e.POLL_INTERVAL_MS,
     stuckThresholds: Object.freeze(e.STUCK_THRESHOLDS),
     excludedQueues: e.EXCLUDED_QUEUES,
+    historyRetentionDays: e.HISTORY_RETENTION_DAYS,
+    adaptiveThresholdFactor: e.ADAPTIVE_THRESHOLD_FACTOR ?? null,
+    stallMinutes: e.STALL_MINUTES ?? null,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    alerts: {
+      immichUrl: (e.IMMICH_PUBLIC_URL ?? e.IMMICH_API_URL?.replace(/\/api$/, ''))?.replace(/\/+$/, '') ?? null,
+      notifyUrls: e.NOTIFY_URLS ?? null,
+      webhookSecret: e.WEBHOOK_SECRET ?? null,
+      smtpUrl: e.SMTP_URL ?? null,
+      emailTo: e.ALERT_EMAIL_TO ?? null,
+      emailFrom: e.ALERT_EMAIL_FROM ?? null,
+      cooldownMinutes: e.ALERT_COOLDOWN_MINUTES ?? null,
+      failureSpike: e.FAILURE_SPIKE ?? null,
+      retryBaseMs: e.ALERT_RETRY_BASE_MS,
+      maxAttempts: e.ALERT_MAX_ATTEMPTS,
+    },
   });
 }

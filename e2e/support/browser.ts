@@ -29,13 +29,17 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchExtension(extensionDir = E2E_EXTENSION_DIR): Promise<ExtensionBrowser> {
+export async function launchExtension(
+  extensionDir = E2E_EXTENSION_DIR,
+  options: { headless?: boolean } = {},
+): Promise<ExtensionBrowser> {
   const home = mkdtempSync(join(tmpdir(), 'iat-e2e-home-'));
   const profile = mkdtempSync(join(tmpdir(), 'iat-e2e-profile-'));
   // Chromium writes crash reports and dconf under $HOME even with its own profile dir.
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
-    headless: true,
+    // Headed for `pnpm demo --open`.
+    headless: options.headless ?? true,
     env: { ...process.env, HOME: home },
     args: [
       `--disable-extensions-except=${extensionDir}`,

@@ -10,12 +10,20 @@ import type {
   ClearStuckRequest,
   ClearStuckResponse,
   FailedActionResponse,
+  HistoryResponse,
+  ProblemAssetsResponse,
+  ProblemAssetSort,
+  QuarantineResponse,
   QueueCommandResponse,
   QueueDetail,
   QueuesResponse,
+  SettingsResponse,
+  SettingsUpdate,
+  StatsRange,
+  StatsResponse,
   StatusResponse,
 } from '@immich-admin-tools/shared';
-import type { BridgeError, BridgeResult } from '../lib/messaging.ts';
+import type { BridgeError, BridgeResult, ExportedFile, HistoryQuery } from '../lib/messaging.ts';
 
 export interface BridgeTarget {
   bridgeUrl: string;
@@ -37,10 +45,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function bridgeErrorBody(body: unknown): { code: string; message: string } | null {
+function bridgeErrorBody(body: unknown): { code: string; message: string; fields?: Record<string, string> } | null {
   if (!isRecord(body) || !isRecord(body.error)) return null;
-  const { code, message } = body.error;
-  return typeof code === 'string' ? { code, message: typeof message === 'string' ? message : code } : null;
+  const { code, message, fields } = body.error;
+  if (typeof code !== 'string') return null;
+  return {
+    code,
+    message: typeof message === 'string' ? message : code,
+    ...(isRecord(fields) ? { fields: fields as Record<string, string> } : {}),
+  };
 }
 
 export const isStatus = (body: unknown): body is StatusResponse =>
@@ -52,6 +65,14 @@ const isQueueDetail = (body: unknown): body is QueueDetail =>
   isRecord(body) && typeof body.name === 'string' && Array.isArray(body.failedJobs);
 
 const isRecordBody = (body: unknown): body is never => isRecord(body);
+
+const isHistory = (body: unknown): body is HistoryResponse =>
+  isRecord(body) && Array.isArray(body.items) && 'nextBefore' in body;
+const isStats = (body: unknown): body is StatsResponse =>
+  isRecord(body) && Array.isArray(body.series) && isRecord(body.totals);
+const isProblemAssets = (body: unknown): body is ProblemAssetsResponse =>
+  isRecord(body) && Array.isArray(body.items) && 'nextBefore' in body;
+const isSettings = (body: unknown): body is SettingsResponse => isRecord(body) && Object.values(body).every(isRecord);
 
 async function readJson(response: Response): Promise<{ json: true; body: unknown } | { json: false }> {
   const text = await response.text();
@@ -86,7 +107,7 @@ function httpError(
   if (bridgeError?.code === 'REDIS_UNAVAILABLE') {
     return { kind: 'redis_down', status, code: bridgeError.code, message: 'The bridge is up but cannot reach Redis.' };
   }
-  if (bridgeError) return { kind: 'http', status, code: bridgeError.code, message: bridgeError.message };
+  if (bridgeError) return { kind: 'http', status, ...bridgeError };
   if (!parsed.json && status >= 502 && status <= 504) {
     return {
       kind: 'unreachable',
@@ -103,7 +124,7 @@ function httpError(
 
 export async function bridgeRequest<T>(
   target: BridgeTarget,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   options: RequestOptions<T> = {},
 ): Promise<BridgeResult<T>> {
@@ -142,6 +163,44 @@ export async function bridgeRequest<T>(
   return { ok: true, data: parsed.body };
 }
 
+/** A non-2xx answer, or a 2xx of the wrong type (then treated as a 502), as a BridgeError. */
+async function unexpectedAnswer(response: Response, target: BridgeTarget): Promise<BridgeError> {
+  return httpError(response.ok ? 502 : response.status, await readJson(response), target.bridgeUrl);
+}
+
+/** Downloads a history export as the bridge wrote it (CSV or NDJSON text), for the page to save. */
+async function exportFile(
+  target: BridgeTarget,
+  path: string,
+  fallbackName: string,
+): Promise<BridgeResult<ExportedFile>> {
+  const timeoutMs = 60_000;
+  try {
+    const response = await fetch(`${target.bridgeUrl}${path}`, {
+      headers: { Authorization: `Bearer ${target.token}` },
+      signal: AbortSignal.timeout(timeoutMs),
+      cache: 'no-store',
+    });
+    const type = response.headers.get('content-type') ?? '';
+    if (!response.ok || type.includes('application/json')) return fail(await unexpectedAnswer(response, target));
+    const disposition = /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '');
+    return {
+      ok: true,
+      data: { text: await response.text(), mimeType: type || 'text/plain', fileName: disposition?.[1] ?? fallbackName },
+    };
+  } catch (error) {
+    return fail(networkError(error, target.bridgeUrl, timeoutMs));
+  }
+}
+
+/** `?a=1&b=2` of the defined values, '' when none. */
+function queryString(values: Record<string, string | number | undefined | null>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(values))
+    if (value !== undefined && value !== null && value !== '') query.set(key, String(value));
+  return query.size ? `?${query}` : '';
+}
+
 /** Reads an image through the bridge and returns it as a data: URL the UI can show. */
 async function thumbnail(target: BridgeTarget, assetId: string): Promise<BridgeResult<string>> {
   const url = `${target.bridgeUrl}/api/assets/${encodeURIComponent(assetId)}/thumbnail`;
@@ -151,22 +210,7 @@ async function thumbnail(target: BridgeTarget, assetId: string): Promise<BridgeR
       signal: AbortSignal.timeout(DEFAULT_TIMEOUT_MS),
     });
     const type = response.headers.get('content-type') ?? '';
-    if (!response.ok || !type.startsWith('image/')) {
-      const text = await response.text();
-      let body: unknown = null;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // not JSON: httpError reports "not a bridge"
-      }
-      return fail(
-        httpError(
-          response.ok ? 502 : response.status,
-          body === null ? { json: false } : { json: true, body },
-          target.bridgeUrl,
-        ),
-      );
-    }
+    if (!response.ok || !type.startsWith('image/')) return fail(await unexpectedAnswer(response, target));
     const bytes = new Uint8Array(await response.arrayBuffer());
     // FileReader is not available in every service worker: build base64 by hand, in chunks.
     let binary = '';
@@ -202,6 +246,30 @@ export function createBridgeClient(target: BridgeTarget) {
     retryFailed: (queue: string) => post<FailedActionResponse>(`${queuePath(queue)}/failed/retry`),
     clearFailed: (queue: string) => post<FailedActionResponse>(`${queuePath(queue)}/failed/clear`),
     thumbnail: (assetId: string) => thumbnail(target, assetId),
+    history: (query: HistoryQuery) =>
+      bridgeRequest(target, 'GET', `/api/history${queryString({ ...query })}`, { accept: isHistory }),
+    exportHistory: (query: HistoryQuery, format: 'csv' | 'ndjson') =>
+      exportFile(
+        target,
+        `/api/history${queryString({ ...query, limit: undefined, before: undefined, format })}`,
+        `history.${format}`,
+      ),
+    stats: (range: StatsRange, queue?: string) =>
+      bridgeRequest(target, 'GET', `/api/stats${queryString({ range, queue })}`, { accept: isStats }),
+    settings: () => bridgeRequest(target, 'GET', '/api/settings', { accept: isSettings }),
+    updateSettings: (body: SettingsUpdate) =>
+      bridgeRequest(target, 'PUT', '/api/settings', { body, accept: isSettings }),
+    problemAssets: (query: { sort?: ProblemAssetSort; limit?: number; before?: string }) =>
+      bridgeRequest(target, 'GET', `/api/problem-assets${queryString(query)}`, { accept: isProblemAssets }),
+    quarantine: (assetId: string, quarantined: boolean) =>
+      bridgeRequest<QuarantineResponse>(
+        target,
+        quarantined ? 'POST' : 'DELETE',
+        `/api/problem-assets/${encodeURIComponent(assetId)}/quarantine`,
+        quarantined ? { body: {} } : {},
+      ),
+    resetAutoHeal: () => post<Record<string, unknown>>('/api/auto-heal/reset'),
+    testAlert: (notifier?: string) => post<Record<string, unknown>>('/api/alerts/test', notifier ? { notifier } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import type { BridgeResult, Instance, InstanceSnapshot } from '../lib/messaging.
 import { onMessage } from '../lib/messaging.ts';
 import { instancesItem, snapshotsItem } from '../lib/storage.ts';
 import { jobsPageUrl } from '../lib/instance-url.ts';
+import { lastHourOf } from '../lib/sparklines.ts';
 import { createBridgeClient, type BridgeClient } from './bridge-client.ts';
 import type { Poller } from './poller.ts';
 import { registerInstance } from './registration.ts';
@@ -97,6 +98,50 @@ export function registerHandlers(poller: Poller): () => void {
     withClient((c, d) => c.thumbnail(d.assetId), false),
   );
 
+  on(
+    'getHistory',
+    withClient((c, { instanceId: _, ...query }) => c.history(query), false),
+  );
+  on(
+    'exportHistory',
+    withClient((c, { instanceId: _, format, ...query }) => c.exportHistory(query, format), false),
+  );
+  on(
+    'getStats',
+    withClient((c, d) => c.stats(d.range, d.queue), false),
+  );
+  on(
+    'getSparklines',
+    withClient(async (c) => {
+      const result = await c.stats('24h');
+      return result.ok ? { ok: true, data: lastHourOf(result.data) } : result;
+    }, false),
+  );
+  on(
+    'getSettings',
+    withClient((c) => c.settings(), false),
+  );
+  on(
+    'updateSettings',
+    withClient((c, d) => c.updateSettings(d.update)),
+  );
+  on(
+    'getProblemAssets',
+    withClient((c, { instanceId: _, ...query }) => c.problemAssets(query), false),
+  );
+  on(
+    'setQuarantine',
+    withClient((c, d) => c.quarantine(d.assetId, d.quarantined), false),
+  );
+  on(
+    'resetAutoHeal',
+    withClient((c) => c.resetAutoHeal()),
+  );
+  on(
+    'testAlert',
+    withClient((c, d) => c.testAlert(d.notifier), false),
+  );
+
   on('testConnection', async ({ data }) => {
     const result = await createBridgeClient(data).status();
     if (result.ok && !result.data.connected) {
@@ -118,7 +163,11 @@ export function registerHandlers(poller: Poller): () => void {
     if (instance) await browser.tabs.create({ url: jobsPageUrl(instance.immichUrl, data.slug) });
   });
   on('openHistory', async ({ data }) => {
-    const query = new URLSearchParams({ instance: data.instanceId, ...(data.queue ? { queue: data.queue } : {}) });
+    // A queue's link opens its timeline; the instance's opens the overview.
+    const query = new URLSearchParams({
+      instance: data.instanceId,
+      ...(data.queue ? { queue: data.queue, view: 'timeline' } : {}),
+    });
     await browser.tabs.create({ url: browser.runtime.getURL(`/history-page.html?${query}`) });
   });
 

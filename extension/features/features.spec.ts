@@ -65,6 +65,20 @@ describe('jobs-page features on the imitation page', () => {
     expect(shadowText(face)).toContain('Retry failed');
   });
 
+  it('shows no ticking "oldest" for a queue whose only active entry is a dangling id', async () => {
+    const state = liveState();
+    const dangling = activeJob({ jobId: 'd1', state: 'dangling', ageSeconds: 0, startedAt: null, processedOn: null });
+    const fetchedAt = state.fetchedAtOf('faceDetection') ?? Date.now();
+    state.applySnapshot(snapshot([queueSummary('duplicateDetection', { activeJobs: [dangling] })], { fetchedAt }));
+    state.tick(fetchedAt + 6_000);
+    renderSimPage('queues').update([queueDto('duplicateDetection', 1, 0, 0)]);
+    start('http://photos.test/admin/queues', state);
+    await settle();
+    const card = hosts('queue-card').find((host) => host.getAttribute('data-iat-slug') === 'duplicate-detection')!;
+    expect(shadowText(card)).toContain('1 dangling');
+    expect(shadowText(card)).not.toContain('oldest');
+  });
+
   it('survives count refreshes and card re-creation without doubling a panel', async () => {
     const page = renderSimPage('queues');
     start('http://photos.test/admin/queues');

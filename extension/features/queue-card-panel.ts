@@ -14,6 +14,7 @@ export const queueCardPanel: Feature = {
   id: ID,
   include: (page) => page.kind === 'queues',
   init(signal, { state, contain }) {
+    state.sparklines.start(signal);
     const panels = new Map<string, { card: HTMLElement; panel: ShadowPanel }>();
     observe(QUEUE_LINK_SELECTOR, {
       signal,

@@ -9,9 +9,18 @@ import type {
   ClearMode,
   ClearStuckResponse,
   FailedActionResponse,
+  HistoryEventName,
+  HistoryResponse,
+  ProblemAssetSort,
+  ProblemAssetsResponse,
+  QuarantineResponse,
   QueueCommandResponse,
   QueueDetail,
   QueueSummary,
+  SettingsResponse,
+  SettingsUpdate,
+  StatsRange,
+  StatsResponse,
   StatusResponse,
 } from '@immich-admin-tools/shared';
 
@@ -41,6 +50,8 @@ export interface BridgeError {
   status?: number;
   /** The bridge's error code (ErrorCode in shared/api.ts) when it sent one. */
   code?: string;
+  /** Per-field messages of a rejected settings change, keyed `section.field`. */
+  fields?: Record<string, string>;
 }
 
 export type BridgeResult<T> = { ok: true; data: T } | { ok: false; error: BridgeError };
@@ -58,6 +69,32 @@ export interface InstanceSnapshot {
 
 interface InstanceRef {
   instanceId: string;
+}
+
+/** Filters of GET /api/history; `since`/`until` are ISO times, `before` the cursor of the previous page. */
+export interface HistoryQuery {
+  queue?: string;
+  event?: HistoryEventName;
+  assetId?: string;
+  jobId?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+  before?: number;
+}
+
+/** A history export as the bridge wrote it, handed to the page to save. */
+export interface ExportedFile {
+  text: string;
+  mimeType: string;
+  fileName: string;
+}
+
+/** The last hour per queue in minute buckets, oldest first; null where events were lost (a gap). */
+export interface Sparklines {
+  /** ISO start of the first minute. */
+  from: string;
+  queues: Record<string, { completed: (number | null)[]; failed: (number | null)[] }>;
 }
 interface QueueRef extends InstanceRef {
   queue: string;
@@ -86,6 +123,20 @@ export interface ProtocolMap {
   testConnection(data: { bridgeUrl: string; token: string }): BridgeResult<StatusResponse>;
   /** Registers the jobs-page content script for an instance after its host permission was granted. */
   registerInstance(data: InstanceRef): BridgeResult<true>;
+  getHistory(data: InstanceRef & HistoryQuery): BridgeResult<HistoryResponse>;
+  /** The filtered history as CSV or NDJSON, from the bridge, unpaged. */
+  exportHistory(data: InstanceRef & HistoryQuery & { format: 'csv' | 'ndjson' }): BridgeResult<ExportedFile>;
+  getStats(data: InstanceRef & { range: StatsRange; queue?: string }): BridgeResult<StatsResponse>;
+  /** One stats request for every card's sparkline. */
+  getSparklines(data: InstanceRef): BridgeResult<Sparklines>;
+  getSettings(data: InstanceRef): BridgeResult<SettingsResponse>;
+  updateSettings(data: InstanceRef & { update: SettingsUpdate }): BridgeResult<SettingsResponse>;
+  getProblemAssets(
+    data: InstanceRef & { sort?: ProblemAssetSort; limit?: number; before?: string },
+  ): BridgeResult<ProblemAssetsResponse>;
+  setQuarantine(data: InstanceRef & { assetId: string; quarantined: boolean }): BridgeResult<QuarantineResponse>;
+  resetAutoHeal(data: InstanceRef): BridgeResult<Record<string, unknown>>;
+  testAlert(data: InstanceRef & { notifier?: string }): BridgeResult<Record<string, unknown>>;
   openJobsPage(data: InstanceRef & { slug?: string }): void;
   openHistory(data: InstanceRef & { queue?: string }): void;
 }

@@ -318,7 +318,8 @@ export interface HistoryResponse {
 
 // ---- Statistics (GET /api/stats) ----------------------------------------------------------
 
-export const STATS_RANGES = ['24h', '7d', '30d'] as const;
+/** `1h` is minute by minute (the Jobs page's sparklines); the others are for the insights charts. */
+export const STATS_RANGES = ['1h', '24h', '7d', '30d'] as const;
 export type StatsRange = (typeof STATS_RANGES)[number];
 
 export interface StatsPoint {
@@ -334,7 +335,7 @@ export interface StatsPoint {
 
 export interface StatsResponse {
   range: StatsRange;
-  /** Bucket width: minutes for 24h, hours for 7d and 30d. */
+  /** Bucket width: 1 min for 1h, 5 min for 24h, 1 h for 7d, 6 h for 30d. */
   bucketSeconds: number;
   from: string;
   to: string;
@@ -349,7 +350,14 @@ export interface StatsResponse {
   };
   /** Failure rate of the range before this one, for the trend. */
   previousFailureRate: number | null;
-  byJobName: { queue: string; jobName: string; completed: number; failed: number; avgDurationMs: number | null; maxDurationMs: number | null }[];
+  byJobName: {
+    queue: string;
+    jobName: string;
+    completed: number;
+    failed: number;
+    avgDurationMs: number | null;
+    maxDurationMs: number | null;
+  }[];
   /** Completions by hour of day (0–23, the bridge's UTC hours) over the range. */
   peakHours: { hour: number; completed: number }[];
   /** stuck_job_detected rows per bucket, from history. */
@@ -385,5 +393,112 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** 400 from PUT /api/settings: one message per bad field, keyed `section.field` (e.g. `autoHeal.intervalSeconds`). */
+    fields?: Record<string, string>;
+  };
+}
+
+// ---- Settings (GET|PUT /api/settings) ------------------------------------------------------
+
+/** Where a setting's value comes from; later wins: default < env < api (stored in DATA_DIR). */
+export type SettingSource = 'default' | 'env' | 'api';
+
+export interface SettingField<T = unknown> {
+  /** Any JSON value (number, boolean, string, string[], Record<string, number>, ...). A secret is masked: "••••" + its last 4 characters, or null when unset. */
+  value: T;
+  source: SettingSource;
+  /** Write-only: GET never sends the real value; PUT a new one to change it. */
+  secret?: boolean;
+  /** The environment variable that sets this field, e.g. `AUTO_HEAL_INTERVAL_SECONDS`. */
+  env?: string;
+  /** The values an enum field accepts (shown as a choice). */
+  options?: string[];
+}
+
+/** One section's fields by name, e.g. `autoHeal.intervalSeconds`. */
+export type SettingsSection = Record<string, SettingField>;
+
+/** GET /api/settings, and the answer of a successful PUT: every section by name (`thresholds`, `autoHeal`, `notifiers`, `alerts`, `quarantine`, ...). */
+export type SettingsResponse = Record<string, SettingsSection>;
+
+/** PUT /api/settings: only the fields to change, `{section: {field: value}}`; a bad one answers 400 with `error.fields`. */
+export type SettingsUpdate = Record<string, Record<string, unknown>>;
+
+// ---- Problem assets (GET /api/problem-assets, POST|DELETE /api/problem-assets/:assetId/quarantine) ----
+
+export const PROBLEM_ASSET_SORTS = ['lastSeen', 'timesStuck', 'timesFailed'] as const;
+/** `?sort=` (default lastSeen), always descending. */
+export type ProblemAssetSort = (typeof PROBLEM_ASSET_SORTS)[number];
+
+/** An asset whose jobs got stuck or failed, aggregated from history. */
+export interface ProblemAsset {
+  assetId: string;
+  assetPath: string | null;
+  assetFileName: string | null;
+  fileSize?: number | null;
+  mimeType?: string | null;
+  timesStuck: number;
+  timesFailed: number;
+  /** Queues its problem jobs were in. */
+  queues: string[];
+  jobNames: string[];
+  lastError: string | null;
+  /** ISO times of its first and last problem. */
+  firstSeen: string;
+  lastSeen: string;
+  /** Its new jobs are removed before they run, until it is released. */
+  quarantined: boolean;
+}
+
+export interface ProblemAssetsResponse {
+  items: ProblemAsset[];
+  /** Opaque cursor: pass as `before` (with the same `sort`) for the next page; null at the end. */
+  nextBefore: string | null;
+}
+
+/** Answer of POST (quarantine) and DELETE (release) /api/problem-assets/:assetId/quarantine. */
+export interface QuarantineResponse {
+  assetId: string;
+  quarantined: boolean;
+}
+
+// ---- Alerts (POST /api/alerts/test; history rows `alert_sent`) ------------------------------
+
+export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
+
+/** What an alert is about; `detail.kind` of its `alert_sent` history row. */
+export const ALERT_KINDS = [
+  'stuck_jobs',
+  'queue_stalled',
+  'no_workers',
+  'failure_spike',
+  'auto_heal',
+  'breaker_open',
+  'immich_restarted',
+  'redis_lost',
+  'test',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** `detail` of an `alert_sent` history row: one per alert and notifier, sent or given up. */
+export interface AlertSentDetail {
+  notifier: string;
+  kind: AlertKind;
+  result: 'sent' | 'given_up';
+  resolved: boolean;
+  severity: AlertSeverity;
+  attempts: number;
+  error?: string;
+}
+
+export interface AlertTestRequest {
+  /** A notifier id from `status.notifiers[]`; all of them when omitted. */
+  notifier?: string;
+}
+
+export interface AlertTestResponse {
+  results: { notifier: string; kind: string; result: 'sent' | 'failed'; error: string | null }[];
 }

@@ -4,9 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBridgeProcess } from './demo/bridge-process.ts';
+import { loadInstructions } from './demo/instructions.ts';
 import { holdsImmichKeys } from './demo/redis-guard.ts';
 import { startFakeImmich } from './fake-immich/app.ts';
-import { startRedisServer } from './redis/redis-server.ts';
+import { freePort, startRedisServer } from './redis/redis-server.ts';
 import { startDemoMix } from './scenarios/demo-mix.ts';
 
 // `pnpm demo`: a private Redis (or REDIS_URL), the fake Immich, every stuck state, and the bridge, wired together.
@@ -54,39 +55,40 @@ async function main(): Promise<void> {
   const mix = await startDemoMix({ redisUrl });
   cleanups.push(() => mix.stop());
 
-  const bridgePort = portFromEnv('DEMO_BRIDGE_PORT', 2285);
+  const wantedBridgePort = portFromEnv('DEMO_BRIDGE_PORT', 2285);
+  // A busy port (an earlier demo still running?) is said in one line, and another port taken instead.
+  const bridgePort = (await portIsFree(wantedBridgePort)) ? wantedBridgePort : await freePort();
   const token = randomBytes(24).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'iat-demo-'));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   let bridgeUrl: string | undefined;
   let bridgeError: string | undefined;
-  if (!(await portIsFree(bridgePort))) {
-    bridgeError = `port ${bridgePort} is in use (an earlier demo or bridge?); set DEMO_BRIDGE_PORT to another port`;
-  } else {
-    try {
-      const bridge = await startBridgeProcess(
-        {
-          IMMICH_API_URL: immich.url,
-          IMMICH_API_KEY: apiKey,
-          REDIS_URL: redisUrl,
-          BRIDGE_TOKEN: token,
-          HOST: '127.0.0.1',
-          PORT: String(bridgePort),
-          DATA_DIR: dataDir,
-          STUCK_THRESHOLDS: 'faceDetection=20,smartSearch=20,ocr=20',
-        },
-        bridgePort,
-        join(dataDir, 'bridge.log'),
-      );
-      // Stopped before the Redis and Immich it talks to, so it does not log their disappearance.
-      cleanups.push(() => bridge.stop());
-      bridgeUrl = bridge.url;
-    } catch (error) {
-      bridgeError = error instanceof Error ? error.message : String(error);
-    }
+  try {
+    const bridge = await startBridgeProcess(
+      {
+        IMMICH_API_URL: immich.url,
+        IMMICH_API_KEY: apiKey,
+        REDIS_URL: redisUrl,
+        BRIDGE_TOKEN: token,
+        HOST: '127.0.0.1',
+        PORT: String(bridgePort),
+        DATA_DIR: dataDir,
+        STUCK_THRESHOLDS: 'faceDetection=20,smartSearch=20,ocr=20',
+      },
+      bridgePort,
+      join(dataDir, 'bridge.log'),
+    );
+    // Stopped before the Redis and Immich it talks to, so it does not log their disappearance.
+    cleanups.push(() => bridge.stop());
+    bridgeUrl = bridge.url;
+  } catch (error) {
+    bridgeError = error instanceof Error ? error.message : String(error);
   }
 
   say();
+  if (bridgePort !== wantedBridgePort) {
+    say(`Port ${wantedBridgePort} is in use (an earlier demo or bridge?): the bridge listens on ${bridgePort} instead.`);
+  }
   say('Immich Admin Tools demo is running. Ctrl-C stops everything.');
   say();
   say(`  Fake Immich      ${immich.url}`);
@@ -102,12 +104,27 @@ async function main(): Promise<void> {
   }
   say(`  Redis            ${redisUrl}`);
   say();
-  say('Load the extension:');
-  say('  1. pnpm build (in the repo root)');
-  say('  2. Chrome: chrome://extensions, Developer mode on, "Load unpacked", pick .output/chrome-mv3');
-  say("  3. Open the extension's Options and add an instance:");
-  say(`       Immich URL ${immich.url}   Bridge URL ${bridgeUrl ?? `http://127.0.0.1:${bridgePort}`}   Token ${token}`);
-  say(`  4. Open ${immich.url}/admin/queues: hung face detection and the orphaned smart search turn stuck after 20 s.`);
+  // Without a bridge the extension has nothing to connect to: no instructions that lead to a dead URL.
+  if (!bridgeUrl) return;
+  const demo = { name: 'Demo', immichUrl: immich.url, bridgeUrl, token };
+  if (process.argv.includes('--open')) {
+    if (!process.env.DISPLAY) {
+      say('--open: no display ($DISPLAY is not set), so no browser to open. Load the extension by hand:');
+    } else {
+      say('Opening Chromium with the extension and the demo instance...');
+      try {
+        // Loaded only here: Playwright is a dev tool the rest of the demo does not need.
+        const { openDemoBrowser } = await import('./demo/open-browser.ts');
+        const browser = await openDemoBrowser(demo);
+        cleanups.push(() => browser.close());
+        say(`Chromium is open on ${immich.url}/admin/queues.`);
+        return;
+      } catch (error) {
+        say(`--open: Chromium did not start (${error instanceof Error ? error.message : String(error)}).`);
+      }
+    }
+  }
+  for (const line of loadInstructions(demo)) say(line);
 }
 
 let stopping = false;
@@ -119,6 +136,7 @@ async function shutdown(code: number): Promise<void> {
   for (const cleanup of cleanups.reverse()) {
     await cleanup().catch((error: unknown) => console.error(`[demo] cleanup: ${String(error)}`));
   }
+  if (code === 0) say('stopped');
   process.exit(code);
 }
 

@@ -2,19 +2,23 @@ import {
   queueInfo,
   type ActiveJob,
   type ClearAllStuckResponse,
+  type ClearedJobRef,
   type ClearJobResponse,
   type ClearMode,
   type ClearStuckResponse,
   type FailedActionResponse,
+  type HistoryActor,
   type QueueCommandResponse,
   type QueueSummary,
   type SkippedJob,
 } from '@immich-admin-tools/shared';
 import { AppError, redisUnavailable } from '../errors.ts';
 import { ImmichError, type ImmichRepository } from '../immich/immich.repository.ts';
+import type { HistoryRecorder } from '../history/history-recorder.ts';
 import type { Logger } from '../logger.ts';
 import type { QueueRepository } from '../redis/queue.repository.ts';
 import type { SnapshotService } from '../snapshot/snapshot.service.ts';
+import type { HistoryService } from '../store/history.service.ts';
 
 export const CLEARED_REASON = 'cleared as stuck by Immich Admin Tools';
 
@@ -30,6 +34,13 @@ interface ClearOptions {
   /** processedOn the caller saw; null = no guard. */
   expectedProcessedOn: number | null;
   force: boolean;
+  actor: HistoryActor;
+}
+
+/** Where actions are remembered: every clear and command is a history row, committed before the answer. */
+export interface ActionsMemory {
+  history: HistoryService;
+  recorder: HistoryRecorder;
 }
 
 type Outcome = { ok: true; slotStillHeld: boolean } | { ok: false; error: AppError };
@@ -41,6 +52,7 @@ export class ActionsService {
     private readonly snapshots: SnapshotService,
     private readonly immich: ImmichRepository | null,
     private readonly logger: Logger,
+    private readonly memory: ActionsMemory,
   ) {}
 
   /** The queue from the latest snapshot; 404 for a name Redis does not hold, 503 before Redis ever answered. */
@@ -56,6 +68,7 @@ export class ActionsService {
     queueName: string,
     jobId: string,
     request: { mode: ClearMode; startedAt?: number | string; force?: boolean },
+    actor: HistoryActor = 'user',
   ): Promise<ClearJobResponse> {
     let seen = this.queue(queueName).activeJobs.find((job) => job.jobId === jobId);
     if (!seen && request.startedAt === undefined) {
@@ -69,6 +82,7 @@ export class ActionsService {
       mode: request.mode,
       expectedProcessedOn: expected,
       force: request.force === true || (seen !== undefined && seen.state !== 'running'),
+      actor,
     });
     await this.snapshots.tick();
     if (!outcome.ok) throw outcome.error;
@@ -82,21 +96,38 @@ export class ActionsService {
     };
   }
 
-  async clearStuck(queueName: string, request: { mode: ClearMode; jobIds?: string[] }): Promise<ClearStuckResponse> {
-    const result = await this.clearStuckIn(this.queue(queueName), request);
+  async clearStuck(
+    queueName: string,
+    request: { mode: ClearMode; jobIds?: string[] },
+    actor: HistoryActor = 'user',
+  ): Promise<ClearStuckResponse> {
+    const result = await this.clearStuckIn(this.queue(queueName), request, actor);
     await this.snapshots.tick();
     const note = slotNote(result.slotsStillHeld);
     return note ? { ...result, note } : result;
   }
 
-  async clearAllStuck(request: { mode: ClearMode }): Promise<ClearAllStuckResponse> {
+  async clearAllStuck(request: { mode: ClearMode }, actor: HistoryActor = 'user'): Promise<ClearAllStuckResponse> {
     const snapshot = this.snapshots.snapshot;
     if (!snapshot) throw redisUnavailable();
-    const response: ClearAllStuckResponse = { cleared: 0, queues: [], jobIds: [], skipped: [], slotsStillHeld: 0 };
+    const jobs: ClearedJobRef[] = [];
+    const response: ClearAllStuckResponse = {
+      cleared: 0,
+      queues: [],
+      jobIds: [],
+      jobs,
+      skipped: [],
+      slotsStillHeld: 0,
+    };
     for (const queue of snapshot.queues.filter((q) => q.stuckJobs.length > 0)) {
-      const result = await this.clearStuckIn(queue, request);
+      const result = await this.clearStuckIn(queue, request, actor);
       response.cleared += result.cleared;
       response.jobIds.push(...result.jobIds);
+      // Ids repeat across queues (each counts from 1): name each cleared job's queue.
+      for (const jobId of result.jobIds) {
+        const state = queue.stuckJobs.find((j) => j.jobId === jobId)!.state;
+        jobs.push({ queue: queue.name, jobId, state, mode: request.mode });
+      }
       response.slotsStillHeld += result.slotsStillHeld;
       response.skipped.push(...result.skipped.map((s) => ({ ...s, queue: queue.name })));
       if (result.cleared > 0) response.queues.push(queue.name);
@@ -106,7 +137,7 @@ export class ActionsService {
     return note ? { ...response, note } : response;
   }
 
-  async setPaused(queueName: string, paused: boolean): Promise<QueueCommandResponse> {
+  async setPaused(queueName: string, paused: boolean, actor: HistoryActor = 'user'): Promise<QueueCommandResponse> {
     this.queue(queueName);
     const immich = this.requireImmich();
     if (paused && !queueInfo(queueName).pausable) {
@@ -126,6 +157,13 @@ export class ActionsService {
       }
     }
     this.logger.info({ queue: queueName, paused, via: response.via }, 'queue command');
+    this.memory.recorder.expectPause(queueName, response.isPaused);
+    this.memory.history.record({
+      event: response.isPaused ? 'queue_paused' : 'queue_resumed',
+      actor,
+      queue: queueName,
+      detail: { via: response.via },
+    });
     await this.snapshots.tick();
     return response;
   }
@@ -134,6 +172,7 @@ export class ActionsService {
     this.queue(queueName);
     const count = await this.guard(() => this.repository.retryFailed(queueName));
     this.logger.info({ queue: queueName, count }, 'failed jobs retried');
+    this.memory.history.record({ event: 'failed_retried', actor: 'user', queue: queueName, detail: { count } });
     await this.snapshots.tick();
     return { queue: queueName, count };
   }
@@ -142,25 +181,33 @@ export class ActionsService {
     this.queue(queueName);
     const count = await this.guard(() => this.repository.cleanFailed(queueName));
     this.logger.info({ queue: queueName, count }, 'failed jobs cleared');
+    this.memory.history.record({ event: 'failed_cleared', actor: 'user', queue: queueName, detail: { count } });
     await this.snapshots.tick();
     return { queue: queueName, count };
   }
 
-  private async clearStuckIn(queue: QueueSummary, request: { mode: ClearMode; jobIds?: string[] }) {
+  private async clearStuckIn(
+    queue: QueueSummary,
+    request: { mode: ClearMode; jobIds?: string[] },
+    actor: HistoryActor,
+  ) {
     const wanted = request.jobIds ? new Set(request.jobIds) : null;
     const skipped: SkippedJob[] = [];
     const cleared: string[] = [];
     let slotsStillHeld = 0;
     for (const jobId of wanted ?? []) {
       const job = queue.activeJobs.find((j) => j.jobId === jobId);
-      if (!job) skipped.push({ jobId, reason: 'JOB_NOT_ACTIVE' });
-      else if (job.state === 'running') skipped.push({ jobId, reason: 'JOB_RUNNING' });
+      const reason = !job ? 'JOB_NOT_ACTIVE' : job.state === 'running' ? 'JOB_RUNNING' : null;
+      if (!reason) continue;
+      skipped.push({ jobId, reason });
+      this.remember(queue.name, jobId, job, { result: 'skipped', reason }, actor, request.mode);
     }
     for (const job of queue.stuckJobs.filter((j) => !wanted || wanted.has(j.jobId))) {
       const outcome = await this.clearOne(queue.name, job.jobId, job, {
         mode: request.mode,
         expectedProcessedOn: job.processedOn,
         force: true,
+        actor,
       });
       if (outcome.ok) {
         cleared.push(job.jobId);
@@ -172,7 +219,56 @@ export class ActionsService {
     return { cleared: cleared.length, jobIds: cleared, skipped, slotsStillHeld };
   }
 
+  /** One guarded clear, and its history row (cleared, skipped with the reason, or of unknown outcome). */
   private async clearOne(
+    queue: string,
+    jobId: string,
+    seen: ActiveJob | undefined,
+    options: ClearOptions,
+  ): Promise<Outcome> {
+    let outcome: Outcome;
+    try {
+      outcome = await this.attemptClear(queue, jobId, seen, options);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'UNKNOWN_OUTCOME') {
+        this.remember(queue, jobId, seen, { result: 'unknown', reason: error.code }, options.actor, options.mode);
+      }
+      throw error;
+    }
+    this.remember(
+      queue,
+      jobId,
+      seen,
+      outcome.ok
+        ? { result: 'cleared', slotsStillHeld: outcome.slotStillHeld ? 1 : 0 }
+        : { result: 'skipped', reason: outcome.error.code },
+      options.actor,
+      options.mode,
+    );
+    return outcome;
+  }
+
+  private remember(
+    queue: string,
+    jobId: string,
+    seen: ActiveJob | undefined,
+    detail: Record<string, unknown>,
+    actor: HistoryActor,
+    mode: ClearMode,
+  ): void {
+    const job = seen ?? {
+      jobId,
+      name: null,
+      state: null,
+      ageSeconds: 0,
+      processedOn: null,
+      assetId: null,
+      assetPath: null,
+    };
+    this.memory.recorder.cleared(queue, job, detail, actor, mode);
+  }
+
+  private async attemptClear(
     queue: string,
     jobId: string,
     seen: ActiveJob | undefined,
@@ -209,16 +305,10 @@ export class ActionsService {
           error: new AppError('JOB_CHANGED', 409, `Job ${jobId} was restarted since it was looked at`),
         };
       case 'locked':
-        return {
-          ok: false,
-          error: new AppError(
-            'JOB_RUNNING',
-            409,
-            `Job ${jobId} is within its threshold and held by a live worker; send force to clear it anyway`,
-          ),
-        };
+        return { ok: false, error: jobRunning(jobId) };
       case 'retry-locked':
-        return { ok: false, error: retryRefused(jobId) };
+        // Unforced, the job is simply running: say that first, not why a forced retry would be refused too.
+        return { ok: false, error: options.force ? retryRefused(jobId) : jobRunning(jobId) };
     }
   }
 
@@ -240,6 +330,13 @@ export class ActionsService {
   }
 }
 
+const jobRunning = (jobId: string) =>
+  new AppError(
+    'JOB_RUNNING',
+    409,
+    `Job ${jobId} is within its threshold and held by a live worker; send force to clear it anyway`,
+  );
+
 const retryRefused = (jobId: string) =>
   new AppError(
     'RETRY_HUNG_REFUSED',
@@ -254,6 +351,9 @@ function toMs(startedAt: number | string): number {
 function immichFailure(error: unknown): AppError {
   if (error instanceof ImmichError && error.kind === 'refused') {
     return new AppError('IMMICH_REFUSED', 502, `Immich refused: ${error.message}`);
+  }
+  if (error instanceof ImmichError && error.status !== null) {
+    return new AppError('IMMICH_UNAVAILABLE', 502, `Immich failed (HTTP ${error.status}): ${error.message}`);
   }
   return new AppError(
     'IMMICH_UNAVAILABLE',

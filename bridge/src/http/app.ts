@@ -1,57 +1,72 @@
-import type { ErrorBody, ErrorCode } from '@immich-admin-tools/shared';
+import type { ErrorCode } from '@immich-admin-tools/shared';
 import { Hono } from 'hono';
-import { bearerAuth } from 'hono/bearer-auth';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError } from '../errors.ts';
+import { AppError, errorBody } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { bearerTokens, type AppEnv } from './auth.ts';
+import { jsonBodies } from './body.ts';
 import type { Deps } from './deps.ts';
 import { actionsRoutes } from './routes/actions.route.ts';
+import { alertsRoutes } from './routes/alerts.route.ts';
 import { assetsRoutes } from './routes/assets.route.ts';
+import { eventsRoutes } from './routes/events.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
+import { historyRoutes } from './routes/history.route.ts';
+import { metricsRoutes } from './routes/metrics.route.ts';
 import { queuesRoutes } from './routes/queues.route.ts';
+import { settingsRoutes } from './routes/settings.route.ts';
+import { statsRoutes } from './routes/stats.route.ts';
 import { statusRoutes } from './routes/status.route.ts';
 
-const MAX_BODY_BYTES = 16 * 1024;
+/** Codes for Hono's own exceptions (the validators' 400s); anything else unexpected is a 400 too. */
+const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
+  401: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
 
-const errorBody = (code: ErrorCode, message: string): ErrorBody => ({ error: { code, message } });
-const codeForStatus = (status: number): ErrorCode =>
-  status === 401 ? 'UNAUTHORIZED' : status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+/** A scraper may present METRICS_TOKEN, or either API token (reading is all /metrics does). */
+const metricsTokens = (deps: Deps) =>
+  [deps.metricsToken, deps.tokens.full, deps.tokens.read].filter((t): t is string => t !== null);
 
-/** The bridge's HTTP API. No CORS headers: the extension's background calls it with host permission. */
+/**
+ * The bridge's HTTP API. No CORS headers: the extension's background calls it with host permission.
+ * Every route under /api after health needs a token, and the read-only token is held to GET and HEAD,
+ * both by method in `bearerTokens`, so routes added later are covered without a line of their own.
+ */
 export function createApp(deps: Deps, logger: Logger) {
-  const auth = bearerAuth({
-    token: deps.token,
-    noAuthenticationHeader: { message: errorBody('UNAUTHORIZED', 'Send Authorization: Bearer <token>') },
-    invalidToken: { message: errorBody('UNAUTHORIZED', 'Wrong token') },
-    invalidAuthenticationHeader: { message: errorBody('UNAUTHORIZED', 'Authorization must be "Bearer <token>"') },
-  });
-
-  const app = new Hono()
+  const app = new Hono<AppEnv>()
     .use(secureHeaders())
-    .use(
-      '/api/*',
-      bodyLimit({
-        maxSize: MAX_BODY_BYTES,
-        onError: (c) =>
-          c.json(errorBody('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`), 413),
-      }),
-    )
     .route('/api/health', healthRoutes(deps))
-    .use('/api/*', auth)
+    .route('/metrics', metricsRoutes(deps.metrics, metricsTokens(deps)))
+    .use('/api/*', bearerTokens(deps.tokens))
+    .use('/api/*', jsonBodies())
     .route('/api/status', statusRoutes(deps))
     .route('/api/queues', queuesRoutes(deps))
     .route('/api/actions', actionsRoutes(deps))
-    .route('/api/assets', assetsRoutes(deps));
+    .route('/api/alerts', alertsRoutes(deps))
+    .route('/api/assets', assetsRoutes(deps))
+    .route('/api/history', historyRoutes(deps))
+    .route('/api/stats', statsRoutes(deps))
+    .route('/api/events', eventsRoutes(deps))
+    .route('/api/settings', settingsRoutes(deps));
 
   app.notFound((c) => c.json(errorBody('NOT_FOUND', 'No such endpoint'), 404));
   app.onError((error, c) => {
-    if (error instanceof AppError) return c.json(errorBody(error.code, error.message), error.status);
+    if (error instanceof AppError) {
+      const body = errorBody(error.code, error.message);
+      if (error.fields) body.error.fields = error.fields;
+      return c.json(body, error.status);
+    }
     if (error instanceof HTTPException) {
       if (error.res) return error.getResponse();
-      return c.json(errorBody(codeForStatus(error.status), error.message), error.status as ContentfulStatusCode);
+      return c.json(
+        errorBody(CODE_FOR_STATUS[error.status] ?? 'BAD_REQUEST', error.message),
+        error.status as ContentfulStatusCode,
+      );
     }
     logger.error({ err: error instanceof Error ? error.message : String(error), path: c.req.path }, 'request failed');
     return c.json(errorBody('INTERNAL', 'Internal error; see the bridge log'), 500);

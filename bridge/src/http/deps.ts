@@ -1,13 +1,19 @@
 import type { ActionsService } from '../actions/actions.service.ts';
+import type { AlertsService } from '../alerts/alerts.service.ts';
 import type { AssetCache } from '../assets/asset-cache.ts';
 import type { ImmichRepository } from '../immich/immich.repository.ts';
 import type { ImmichStatus } from '../immich/immich-status.ts';
+import type { MetricsService } from '../metrics/metrics.service.ts';
 import type { QueueRepository } from '../redis/queue.repository.ts';
 import type { SnapshotService } from '../snapshot/snapshot.service.ts';
+import type { HistoryService } from '../store/history.service.ts';
+import type { SettingsService } from '../store/settings.service.ts';
+import type { StatsService } from '../store/stats.service.ts';
 
 /** What the routes are built from. */
 export interface Deps {
-  token: string;
+  /** BRIDGE_TOKEN and BRIDGE_READ_TOKEN (null when unset). */
+  tokens: { full: string; read: string | null };
   pollIntervalMs: number;
   snapshots: SnapshotService;
   actions: ActionsService;
@@ -15,6 +21,13 @@ export interface Deps {
   assets: AssetCache;
   immich: ImmichRepository | null;
   immichStatus: ImmichStatus;
+  history: HistoryService;
+  stats: StatsService;
+  settings: SettingsService;
+  metrics: MetricsService;
+  alerts: AlertsService;
+  /** METRICS_TOKEN, also accepted on GET /metrics; null when unset. */
+  metricsToken: string | null;
 }
 
 /** A snapshot is stale when Redis did not answer the last tick, or ticks stopped for three intervals. */

@@ -37,6 +37,9 @@ export const clearJobBody = z.strictObject({
 
 export const clearAllBody = z.strictObject({ mode });
 
+/** Commands that take no options: an empty object or no body at all; anything more is a mistake (400). */
+export const noBody = z.strictObject({});
+
 export const failedPageQuery = z.object({
   failedOffset: z.coerce.number().int().min(0).max(100_000).default(0),
   failedLimit: z.coerce.number().int().min(1).max(200).default(50),

@@ -90,7 +90,10 @@ export class ImmichRepository {
         if (error.status >= 400 && error.status < 500) throw new ImmichError('refused', error.status, message);
         throw new ImmichError('unavailable', error.status, message);
       }
-      throw new ImmichError('unavailable', null, error instanceof Error ? error.message : String(error));
+      // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND) is in its cause.
+      const cause = (error as { cause?: { code?: string } } | null)?.cause?.code;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new ImmichError('unavailable', null, cause ? `${message} (${cause})` : message);
     }
   }
 }

@@ -1,6 +1,8 @@
 import { SENSITIVE_JOB_NAMES, type QueueCounts } from '@immich-admin-tools/shared';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { ReplyError, type Redis } from 'ioredis';
+import { redisUnavailable, unknownOutcome } from '../errors.ts';
+import { COMMAND_TIMEOUT_MS, isNotSent, isTimeout, type RedisLink } from './connection.ts';
 import { IMMICH_PREFIX, META_SCAN_PATTERN, queueFromClientName, queueFromMetaKey, queueKeys } from './keys.ts';
 import { CLEAR_CODES, defineScripts, type ScriptCommands } from './scripts.ts';
 
@@ -25,6 +27,14 @@ export interface RawEvent {
   id: string;
   event: string;
   jobId: string | null;
+  /** Job name: on `added` events, and on `failed` from the job hash. */
+  name: string | null;
+  /** `failed` only, read from the job hash in the same tick: first line of failedReason, bounded. */
+  failedReason?: string | null;
+  attempts?: number;
+  stalls?: number;
+  dataId?: string | null;
+  assetId?: string | null;
 }
 
 export interface RawQueueState {
@@ -43,9 +53,14 @@ export interface RawQueueState {
 
 export interface RawSnapshot {
   redisNow: number;
+  /** The queues asked for whose meta hash exists. */
   queues: RawQueueState[];
   /** Worker connections per queue, from CLIENT LIST. */
   workers: Map<string, number>;
+  /** False when CLIENT LIST was refused: worker counts are then unknown, not zero. */
+  workersKnown: boolean;
+  /** The discovery step taken in the same round trip, when one was asked for. */
+  scan: { cursor: string; queues: string[] } | null;
 }
 
 export interface RawFailedJob {
@@ -85,13 +100,14 @@ export class QueueRepository {
   private readonly redis: Redis & ScriptCommands;
   private readonly bullQueues = new Map<string, Queue>();
 
-  constructor(redis: Redis) {
-    this.redis = defineScripts(redis);
+  constructor(private readonly link: RedisLink) {
+    this.redis = defineScripts(link.client);
   }
 
   async ping(): Promise<boolean> {
+    if (!this.link.usable) return false;
     try {
-      return (await this.redis.ping()) === 'PONG';
+      return (await this.read(() => this.redis.ping())) === 'PONG';
     } catch {
       return false;
     }
@@ -102,38 +118,51 @@ export class QueueRepository {
     const found = new Set<string>();
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', META_SCAN_PATTERN, 'COUNT', 1000);
+      const [next, keys] = await this.read(() => this.redis.scan(cursor, 'MATCH', META_SCAN_PATTERN, 'COUNT', 1000));
       cursor = next;
-      for (const key of keys) {
-        const name = queueFromMetaKey(key);
-        if (name) found.add(name);
-      }
+      for (const name of queuesFromMetaKeys(keys)) found.add(name);
     } while (cursor !== '0');
     return [...found].sort();
   }
 
-  /** One round trip: the snapshot script and CLIENT LIST in one pipeline. */
-  async readSnapshot(queues: { name: string; lastEventId: string }[]): Promise<RawSnapshot> {
+  /**
+   * One round trip: the snapshot script (which skips queues without a meta hash), CLIENT LIST and,
+   * when `scan` is given, one SCAN step of the discovery that runs across ticks.
+   */
+  async readSnapshot(
+    queues: { name: string; lastEventId: string }[],
+    scan: { cursor: string; count: number } | null = null,
+  ): Promise<RawSnapshot> {
     const args = [`${IMMICH_PREFIX}:`, MAX_ACTIVE_PER_QUEUE, MAX_EVENTS_PER_QUEUE, ...sensitiveArgs];
     for (const queue of queues) args.push(queue.name, queue.lastEventId);
     const pipeline = this.redis.pipeline() as unknown as ScriptCommands & {
       client(sub: 'LIST'): unknown;
+      scan(cursor: string, ...rest: (string | number)[]): unknown;
       exec(): Promise<[Error | null, unknown][] | null>;
     };
     pipeline.snapshot(...args);
     pipeline.client('LIST');
-    const results = await pipeline.exec();
+    if (scan) pipeline.scan(scan.cursor, 'MATCH', META_SCAN_PATTERN, 'COUNT', scan.count);
+    // Not read(): exec resolves even when its commands fail, so "answered" is only known from the script's result.
+    const results = await pipeline.exec().catch((error: unknown) => {
+      throw this.readFailure(error);
+    });
     if (!results) throw new Error('pipeline aborted');
-    const [[snapshotError, snapshot], [clientError, clientList]] = results as [
+    const [[snapshotError, snapshot], [clientError, clientList], scanned] = results as [
       [Error | null, Raw[]],
       [Error | null, string],
+      [Error | null, [string, string[]]] | undefined,
     ];
-    if (snapshotError) throw snapshotError;
+    if (snapshotError) throw this.readFailure(snapshotError);
+    this.link.answered();
     return {
       redisNow: int(snapshot[0]),
       queues: snapshot.slice(1).map((entry) => parseQueueState(entry as Raw[])),
       // CLIENT LIST can be disabled (renamed commands, managed Redis); then worker counts are unknown, not fatal.
       workers: clientError ? new Map() : countWorkers(clientList),
+      workersKnown: !clientError,
+      scan:
+        scanned && !scanned[0] ? { cursor: scanned[1][0], queues: [...queuesFromMetaKeys(scanned[1][1])] } : null,
     };
   }
 
@@ -144,7 +173,8 @@ export class QueueRepository {
     options: { force: boolean; expectedProcessedOn: number | null; reason: string },
   ): Promise<ClearResult> {
     const k = queueKeys(queue);
-    const reply = await this.redis.clearActiveJob(
+    const reply = await this.write(`the clear of job ${jobId}`, () =>
+      this.redis.clearActiveJob(
       k.active,
       k.wait,
       k.paused,
@@ -159,8 +189,9 @@ export class QueueRepository {
       mode,
       options.force ? '1' : '0',
       options.expectedProcessedOn === null ? '' : String(options.expectedProcessedOn),
-      options.reason,
-      k.prefix,
+        options.reason,
+        k.prefix,
+      ),
     );
     switch (Number(reply[0])) {
       case CLEAR_CODES.cleared:
@@ -182,7 +213,9 @@ export class QueueRepository {
 
   async failedPage(queue: string, offset: number, limit: number): Promise<{ total: number; jobs: RawFailedJob[] }> {
     const k = queueKeys(queue);
-    const reply = (await this.redis.failedPage(k.failed, k.prefix, offset, limit, ...sensitiveArgs)) as Raw[];
+    const reply = (await this.read(() =>
+      this.redis.failedPage(k.failed, k.prefix, offset, limit, ...sensitiveArgs),
+    )) as Raw[];
     return {
       total: int(reply[0]),
       jobs: reply.slice(1).map((row) => {
@@ -204,20 +237,25 @@ export class QueueRepository {
 
   /** BullMQ's own retry of failed jobs (moves them back to wait, or paused when paused). */
   async retryFailed(queue: string): Promise<number> {
-    const before = await this.redis.zcard(queueKeys(queue).failed);
-    await this.bullQueue(queue).retryJobs({ state: 'failed', count: 1000 });
-    const after = await this.redis.zcard(queueKeys(queue).failed);
+    const failed = queueKeys(queue).failed;
+    const before = await this.read(() => this.redis.zcard(failed));
+    const bull = await this.bullQueue(queue);
+    await this.write(`the retry of ${queue}'s failed jobs`, () => bull.retryJobs({ state: 'failed', count: 1000 }));
+    const after = await this.read(() => this.redis.zcard(failed));
     return Math.max(0, before - after);
   }
 
   /** BullMQ's own clean of failed jobs, in batches of 1000 like Immich's "clear failed". */
   async cleanFailed(queue: string): Promise<number> {
-    let removed = 0;
-    for (;;) {
-      const ids = await this.bullQueue(queue).clean(0, 1000, 'failed');
-      removed += ids.length;
-      if (ids.length < 1000) return removed;
-    }
+    const bull = await this.bullQueue(queue);
+    return this.write(`the clean of ${queue}'s failed jobs`, async () => {
+      let removed = 0;
+      for (;;) {
+        const ids = await bull.clean(0, 1000, 'failed');
+        removed += ids.length;
+        if (ids.length < 1000) return removed;
+      }
+    });
   }
 
   async close(): Promise<void> {
@@ -225,15 +263,83 @@ export class QueueRepository {
     this.bullQueues.clear();
   }
 
-  /** A BullMQ Queue on the shared client; skipMetasUpdate keeps it from rewriting Immich's meta.version. */
-  private bullQueue(name: string): Queue {
+  /**
+   * A BullMQ Queue on the shared client, ready to use; skipMetasUpdate keeps it from rewriting Immich's
+   * meta.version. BullMQ waits for "ready" before its first command: it is made only while Redis answers,
+   * and that wait is bounded, so no operation is ever left waiting to run once Redis is back. One whose
+   * start-up failed is dropped, not kept broken.
+   */
+  private async bullQueue(name: string): Promise<Queue> {
+    if (!this.link.usable) throw redisUnavailable();
     let queue = this.bullQueues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: this.redis, prefix: IMMICH_PREFIX, skipMetasUpdate: true });
       queue.on('error', () => {});
       this.bullQueues.set(name, queue);
     }
-    return queue;
+    try {
+      await withTimeout(queue.waitUntilReady(), COMMAND_TIMEOUT_MS);
+      return queue;
+    } catch (error) {
+      this.bullQueues.delete(name);
+      void queue.close().catch(() => {});
+      throw this.readFailure(error);
+    }
+  }
+
+  /** A read: safe to send even while Redis looks frozen (its answer is how the bridge learns it is back). */
+  private async read<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      const result = await operation();
+      this.link.answered();
+      return result;
+    } catch (error) {
+      throw this.readFailure(error);
+    }
+  }
+
+  private readFailure(error: unknown): unknown {
+    if (error instanceof ReplyError) return error;
+    if (isTimeout(error)) this.link.timedOut();
+    return redisUnavailable();
+  }
+
+  /**
+   * A write runs now or never: refused (503, nothing sent) unless Redis is ready and answering; once
+   * sent, any failure but Redis' own error reply leaves its outcome unknown, and the caller is told so.
+   */
+  private async write<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    if (!this.link.usable) throw redisUnavailable();
+    try {
+      const result = await operation();
+      this.link.answered();
+      return result;
+    } catch (error) {
+      if (error instanceof ReplyError) throw error;
+      if (isNotSent(error)) throw redisUnavailable();
+      if (isTimeout(error)) this.link.timedOut();
+      throw unknownOutcome(what);
+    }
+  }
+}
+
+/** Rejects like an ioredis command timeout when `promise` takes longer than `ms`. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('Command timed out')), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function* queuesFromMetaKeys(keys: string[]): Iterable<string> {
+  for (const key of keys) {
+    const name = queueFromMetaKey(key);
+    if (name) yield name;
   }
 }
 
@@ -271,7 +377,16 @@ function parseQueueState(r: Raw[]): RawQueueState {
     }),
     events: events.map((row) => {
       const e = row as Raw[];
-      return { id: String(e[0]), event: String(e[1]), jobId: str(e[2]) };
+      const event: RawEvent = { id: String(e[0]), event: String(e[1]), jobId: str(e[2]), name: str(e[3]) };
+      if (event.event !== 'failed') return event;
+      return {
+        ...event,
+        failedReason: str(e[4]),
+        attempts: int(e[5]),
+        stalls: int(e[6]),
+        dataId: str(e[7]),
+        assetId: str(e[8]),
+      };
     }),
     entriesAdded: num(r[11]),
     lastGeneratedId: str(r[12]),

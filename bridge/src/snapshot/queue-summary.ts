@@ -15,6 +15,8 @@ export interface SummaryContext {
   now: number;
   /** Effective threshold (configured or adaptive, whichever is larger). */
   thresholdSeconds: number;
+  /** Threshold of one job by its name (adaptive thresholds are per job name). */
+  jobThresholdSeconds: (name: string | null) => number;
   configuredThresholdSeconds: number;
   adaptiveThresholdSeconds: number | null;
   conditions: QueueCondition[];
@@ -52,7 +54,7 @@ export function toActiveJob(raw: RawActiveJob, ctx: SummaryContext): ActiveJob {
     state: classifyJob({
       hasHash: raw.name !== null,
       ageSeconds,
-      thresholdSeconds: ctx.thresholdSeconds,
+      thresholdSeconds: ctx.jobThresholdSeconds(raw.name),
       lockTtlMs: raw.lockTtlMs,
       history,
       now: ctx.now,

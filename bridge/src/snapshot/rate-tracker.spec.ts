@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RawQueueState } from '../redis/queue.repository.ts';
+import type { RawEvent, RawQueueState } from '../redis/queue.repository.ts';
 import { RateTracker } from './rate-tracker.ts';
 
 const state = (over: Partial<RawQueueState>): RawQueueState => ({
@@ -22,15 +22,18 @@ describe('RateTracker', () => {
     expect(t.cursor('q')).toBe('');
     t.ingest(state({ lastGeneratedId: '1000-0', entriesAdded: 10 }), 1_000);
     expect(t.cursor('q')).toBe('1000-0');
-    const events = [];
+    const events: RawEvent[] = [];
     for (let i = 0; i < 30; i++) {
-      events.push({ id: `${2000 + i * 1000}-0`, event: 'active', jobId: String(i) });
-      events.push({ id: `${2400 + i * 1000}-0`, event: 'completed', jobId: String(i) });
+      events.push({ id: `${1500 + i * 1000}-0`, event: 'added', jobId: String(i), name: 'AssetDetectFaces' });
+      events.push({ id: `${2000 + i * 1000}-0`, event: 'active', jobId: String(i), name: null });
+      events.push({ id: `${2400 + i * 1000}-0`, event: 'completed', jobId: String(i), name: null });
     }
-    t.ingest(
-      state({ events, eventsRead: 60, lastReadId: '31400-0', lastGeneratedId: '31400-0', entriesAdded: 70 }),
+    const { finished } = t.ingest(
+      state({ events, eventsRead: 90, lastReadId: '31400-0', lastGeneratedId: '31400-0', entriesAdded: 100 }),
       61_000,
     );
+    expect(finished).toHaveLength(30);
+    expect(finished[0]).toMatchObject({ jobId: '0', jobName: 'AssetDetectFaces', event: 'completed', durationMs: 400 });
     const stats = t.stats('q', 61_000);
     expect(stats.rate).toBe(30);
     expect(stats.avgDurationMs).toBe(400);
@@ -41,11 +44,30 @@ describe('RateTracker', () => {
   it('counts events trimmed before it could read them', () => {
     const t = new RateTracker();
     t.ingest(state({ lastGeneratedId: '1-0', entriesAdded: 100 }), 0);
-    t.ingest(
+    const { lost } = t.ingest(
       state({ events: [], eventsRead: 40, lastReadId: '9-0', lastGeneratedId: '9-0', entriesAdded: 300 }),
       2_000,
     );
+    expect(lost).toBe(160);
     expect(t.stats('q', 2_000).lostEvents).toBe(160);
+  });
+
+  it('goes on from a stored cursor, reading what came after it, and hands back the position to store', () => {
+    const t = new RateTracker([{ queue: 'q', lastId: '5-0', markAdded: 10, readSinceMark: 0 }]);
+    expect(t.cursor('q')).toBe('5-0');
+    const { finished, lost } = t.ingest(
+      state({
+        events: [{ id: '7-0', event: 'completed', jobId: '3', name: null }],
+        eventsRead: 2,
+        lastReadId: '7-0',
+        lastGeneratedId: '7-0',
+        entriesAdded: 12,
+      }),
+      1_000,
+    );
+    expect(finished.map((f) => f.jobId)).toEqual(['3']);
+    expect(lost).toBe(0);
+    expect(t.cursorState('q')).toEqual({ queue: 'q', lastId: '7-0', markAdded: 12, readSinceMark: 0 });
   });
 
   it('starts over when Redis lost the stream', () => {

@@ -1,19 +1,43 @@
-import type { RawQueueState } from '../redis/queue.repository.ts';
+import type { RawActiveJob, RawQueueState } from '../redis/queue.repository.ts';
+import type { StreamCursor } from '../store/state.repository.ts';
 
 const WINDOW_MS = 5 * 60_000;
 /** Below this much history a rate is too noisy to show. */
 const MIN_SPAN_MS = 10_000;
+/** Names of queued jobs remembered per queue; older ones fall back to "unknown" rather than grow without end. */
+const MAX_NAMES = 20_000;
 
-interface Finished {
+/** A job that finished, as read from the events stream. */
+export interface FinishedJob {
+  queue: string;
+  jobId: string;
+  jobName: string | null;
+  event: 'completed' | 'failed';
+  /** Stream id: unique per queue, so a restart that reads it again can tell. */
+  streamId: string;
   at: number;
   durationMs: number | null;
+  failedReason?: string | null;
+  attempts?: number;
+  stalls?: number;
+  dataId?: string | null;
+  assetId?: string | null;
+}
+
+export interface IngestResult {
+  finished: FinishedJob[];
+  /** Events trimmed before the bridge read them, found this tick. */
+  lost: number;
+  /** Newest stream time of a job starting or finishing, if any this tick. */
+  lastActivityAt: number | null;
 }
 
 interface QueueTrack {
   cursor: string;
   trackingSince: number;
+  names: Map<string, string>;
   started: Map<string, number>;
-  finished: Finished[];
+  finished: { at: number; durationMs: number | null }[];
   /** entries-added when the bridge last caught up with the stream, and events read since. */
   markAdded: number | null;
   readSinceMark: number;
@@ -30,50 +54,108 @@ const compareIds = (a: string, b: string) => {
 /**
  * Throughput and durations from each queue's events stream: Immich deletes completed jobs at once,
  * so the stream (capped near 10 000 entries) is the only record. The bridge tails it every tick and
- * counts what was trimmed before it could read it, so lost events are known, not guessed.
+ * counts what was trimmed before it could read it, so lost events are known, not guessed. Its cursors
+ * are stored with the statistics they fed, so a restarted bridge continues where it stopped.
  */
 export class RateTracker {
   private readonly tracks = new Map<string, QueueTrack>();
+  private readonly restored = new Map<string, StreamCursor>();
+
+  constructor(stored: StreamCursor[] = []) {
+    for (const cursor of stored) this.restored.set(cursor.queue, cursor);
+  }
 
   /** Where to read from next: "" on first sight means "start at the stream's end". */
   cursor(queue: string): string {
-    return this.tracks.get(queue)?.cursor ?? '';
+    return this.tracks.get(queue)?.cursor ?? this.restored.get(queue)?.lastId ?? '';
   }
 
-  ingest(state: RawQueueState, now: number): void {
+  /** The position to store with this tick's statistics. */
+  cursorState(queue: string): StreamCursor | null {
+    const track = this.tracks.get(queue);
+    return track
+      ? { queue, lastId: track.cursor, markAdded: track.markAdded, readSinceMark: track.readSinceMark }
+      : null;
+  }
+
+  ingest(state: RawQueueState, now: number): IngestResult {
+    const result: IngestResult = { finished: [], lost: 0, lastActivityAt: null };
     let track = this.tracks.get(state.name);
     if (!track) {
+      const stored = this.restored.get(state.name);
       track = {
-        cursor: state.lastGeneratedId ?? '0-0',
+        cursor: stored?.lastId ?? state.lastGeneratedId ?? '0-0',
         trackingSince: now,
+        names: new Map(),
         started: new Map(),
         finished: [],
-        markAdded: state.entriesAdded,
-        readSinceMark: 0,
+        markAdded: stored ? stored.markAdded : state.entriesAdded,
+        readSinceMark: stored?.readSinceMark ?? 0,
         lostEvents: 0,
       };
       this.tracks.set(state.name, track);
-      return;
+      // A fresh start reads nothing this tick (it starts at the end); a restored cursor goes on reading below.
+      if (!stored) return result;
     }
+    this.noteActive(track, state.activeJobs);
     // A stream younger than the cursor means Redis lost its data (restart without persistence): start over.
     if (state.lastGeneratedId && compareIds(state.lastGeneratedId, track.cursor) < 0) {
       track.cursor = '0-0';
       track.markAdded = 0;
       track.readSinceMark = 0;
-      return;
+      return result;
     }
-    for (const event of state.events) this.apply(track, event.event, event.jobId, streamMs(event.id));
+    for (const event of state.events) {
+      if (!event.jobId) continue;
+      const at = streamMs(event.id);
+      if (event.event === 'added') {
+        if (event.name) this.remember(track, event.jobId, event.name);
+      } else if (event.event === 'active') {
+        track.started.set(event.jobId, at);
+        result.lastActivityAt = at;
+      } else if (event.event === 'completed' || event.event === 'failed') {
+        const startedAt = track.started.get(event.jobId);
+        track.started.delete(event.jobId);
+        const durationMs = startedAt === undefined ? null : at - startedAt;
+        track.finished.push({ at, durationMs });
+        result.lastActivityAt = at;
+        result.finished.push({
+          queue: state.name,
+          jobId: event.jobId,
+          jobName: event.name ?? track.names.get(event.jobId) ?? null,
+          event: event.event,
+          streamId: event.id,
+          at,
+          durationMs,
+          ...(event.event === 'failed'
+            ? {
+                failedReason: event.failedReason ?? null,
+                attempts: event.attempts ?? 0,
+                stalls: event.stalls ?? 0,
+                dataId: event.dataId ?? null,
+                assetId: event.assetId ?? null,
+              }
+            : {}),
+        });
+        // A failed job may run again (retry); a completed one is gone.
+        if (event.event === 'completed') track.names.delete(event.jobId);
+      } else if (event.event === 'stalled') {
+        track.started.delete(event.jobId);
+      }
+    }
     if (state.lastReadId) track.cursor = state.lastReadId;
     track.readSinceMark += state.eventsRead;
     const caughtUp = state.lastReadId === null || state.lastReadId === state.lastGeneratedId;
     if (caughtUp && state.entriesAdded !== null) {
       if (track.markAdded !== null) {
-        track.lostEvents += Math.max(0, state.entriesAdded - track.markAdded - track.readSinceMark);
+        result.lost = Math.max(0, state.entriesAdded - track.markAdded - track.readSinceMark);
+        track.lostEvents += result.lost;
       }
       track.markAdded = state.entriesAdded;
       track.readSinceMark = 0;
     }
     this.prune(track, now);
+    return result;
   }
 
   stats(queue: string, now: number): { rate: number; avgDurationMs: number | null; lostEvents: number } {
@@ -95,17 +177,17 @@ export class RateTracker {
     this.tracks.delete(queue);
   }
 
-  private apply(track: QueueTrack, event: string, jobId: string | null, at: number): void {
-    if (!jobId) return;
-    if (event === 'active') {
-      track.started.set(jobId, at);
-    } else if (event === 'completed' || event === 'failed') {
-      const startedAt = track.started.get(jobId);
-      track.started.delete(jobId);
-      track.finished.push({ at, durationMs: startedAt === undefined ? null : at - startedAt });
-    } else if (event === 'stalled') {
-      track.started.delete(jobId);
+  /** Jobs already active when the bridge looked: their start and name come from the job hash. */
+  private noteActive(track: QueueTrack, jobs: RawActiveJob[]): void {
+    for (const job of jobs) {
+      if (job.processedOn !== null && !track.started.has(job.jobId)) track.started.set(job.jobId, job.processedOn);
+      if (job.name && !track.names.has(job.jobId)) this.remember(track, job.jobId, job.name);
     }
+  }
+
+  private remember(track: QueueTrack, jobId: string, name: string): void {
+    track.names.set(jobId, name);
+    if (track.names.size > MAX_NAMES) track.names.delete(track.names.keys().next().value!);
   }
 
   private prune(track: QueueTrack, now: number): void {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addImmichJobs } from '../../../sim/src/bull/immich-queues.ts';
 import { startRedisServer, type RedisServer } from '../../../sim/src/redis/redis-server.ts';
 import { AssetCache } from '../assets/asset-cache.ts';
+import { RedisLink } from '../redis/connection.ts';
 import { QueueRepository } from '../redis/queue.repository.ts';
 import { SnapshotService } from './snapshot.service.ts';
 
@@ -21,7 +22,8 @@ afterAll(async () => {
 });
 
 it('runs ticks one after another, so two never read the same events', async () => {
-  const repository = new QueueRepository(redis);
+  const silent = pino({ level: 'silent' });
+  const repository = new QueueRepository(new RedisLink(redis, silent));
   const read = repository.readSnapshot.bind(repository);
   let running = 0;
   let most = 0;
@@ -33,7 +35,6 @@ it('runs ticks one after another, so two never read the same events', async () =
       running--;
     }
   };
-  const silent = pino({ level: 'silent' });
   const config = { pollIntervalMs: 60_000, stuckThresholds: {}, excludedQueues: new Set<string>() };
   const service = new SnapshotService(repository, new AssetCache(null, silent), config, silent);
 

@@ -41,6 +41,15 @@ describe('JobsPageState', () => {
     expect(state.ageOf(hung, state.fetchedAtOf('faceDetection'))).toBe(403);
   });
 
+  it('does not advance a dangling job, which has no start time, nor count it as the oldest', () => {
+    const { state } = withBackground({});
+    const fetchedAt = 1_000_000;
+    const dangling = { ...hung, jobId: 'd1', state: 'dangling' as const, ageSeconds: 0, startedAt: null };
+    state.applySnapshot(snapshot([queueSummary('duplicateDetection', { activeJobs: [dangling] })], { fetchedAt }));
+    state.tick(fetchedAt + 6_000);
+    expect(state.ageOf(dangling, state.fetchedAtOf('duplicateDetection'))).toBe(0);
+  });
+
   it('keeps a queue whose only news is older ages, so nothing re-renders', () => {
     const { state } = withBackground({});
     state.applySnapshot(

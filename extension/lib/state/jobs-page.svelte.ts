@@ -5,8 +5,10 @@
  */
 import type { ActiveJob, ClearMode, QueueDetail, QueueSummary, StatusResponse } from '@immich-admin-tools/shared';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import { isReadOnly } from '../access.ts';
 import { describeError } from '../job-text.ts';
 import type { BridgeError, BridgeResult, Instance, InstanceSnapshot, ProtocolMap } from '../messaging.ts';
+import { SparklineState } from './sparklines.svelte.ts';
 
 export type Send = <K extends keyof ProtocolMap>(
   type: K,
@@ -33,6 +35,8 @@ export interface Health {
   stale: boolean;
   immichVersion: string | null;
   autoHeal: StatusResponse['autoHeal'] | null;
+  /** The instance holds the read-only token: the panels offer no actions. */
+  readOnly: boolean;
   error: BridgeError | null;
 }
 
@@ -81,10 +85,13 @@ export class JobsPageState {
   readonly busy = new SvelteSet<string>();
   readonly details = new SvelteMap<string, DetailEntry>();
   readonly thumbnails = new SvelteMap<string, string | null>();
+  /** The cards' last-hour sparklines, one request a minute for all cards. */
+  readonly sparklines: SparklineState;
   #send: Send;
 
   constructor(send: Send) {
     this.#send = send;
+    this.sparklines = new SparklineState(send, () => this.instance?.id ?? null);
   }
 
   /**
@@ -120,8 +127,12 @@ export class JobsPageState {
     return { kind: 'ok', text: `Bridge connected${version}` };
   });
 
-  /** Live age of a job reported with ages measured at `fetchedAt` (local ms; see fetchedAtOf). */
-  ageOf(job: Pick<ActiveJob, 'ageSeconds'>, fetchedAt: number | null | undefined): number {
+  /**
+   * Live age of a job reported with ages measured at `fetchedAt` (local ms; see fetchedAtOf). A job without a
+   * start time (a dangling id) has no age to advance: it stays what the bridge says, as in the popup.
+   */
+  ageOf(job: Pick<ActiveJob, 'ageSeconds' | 'startedAt'>, fetchedAt: number | null | undefined): number {
+    if (job.startedAt === null) return job.ageSeconds;
     return job.ageSeconds + Math.max(0, this.now - (fetchedAt ?? this.now)) / 1000;
   }
 
@@ -138,6 +149,7 @@ export class JobsPageState {
       stale: status?.stale ?? false,
       immichVersion: status?.immichVersion ?? null,
       autoHeal: status?.autoHeal ?? null,
+      readOnly: isReadOnly(status),
       error,
     };
     const healthKey = JSON.stringify(health);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { assetsRoutes } from './assets.route.ts';
@@ -18,8 +19,12 @@ export interface FakeImmichOptions {
   legacyOnly?: boolean;
 }
 
+/** A broken Immich for fault tests: every API call answers 500, or hangs (a minute, or until the caller gives up). */
+export type ImmichFault = 'error' | 'hang' | null;
+
 export interface FakeImmichApp {
   app: Hono;
+  setFault(fault: ImmichFault): void;
   /** Resolves once its queues are set up in Redis, as Immich's boot finishes before it serves. */
   ready(): Promise<void>;
   /** Closes its BullMQ queues. */
@@ -32,6 +37,12 @@ export function createFakeImmichApp(opts: FakeImmichOptions): FakeImmichApp {
   const version =
     opts.version ?? (opts.legacyOnly ? { major: 2, minor: 3, patch: 1 } : { major: 3, minor: 1, patch: 0 });
   const app = new Hono();
+  let fault: ImmichFault = null;
+  app.use('/api/*', async (c, next) => {
+    if (fault === 'hang') await sleep(60_000, undefined, { signal: c.req.raw.signal }).catch(() => {});
+    if (fault) return c.json({ message: 'Internal server error', statusCode: 500 }, 500);
+    return next();
+  });
   app.route('/api/server', serverRoutes(version, opts.apiKey));
   if (!opts.legacyOnly) app.route('/api/queues', queuesRoutes(store, opts.apiKey));
   app.route('/api/jobs', jobsLegacyRoutes(store, opts.apiKey));
@@ -45,18 +56,26 @@ export function createFakeImmichApp(opts: FakeImmichOptions): FakeImmichApp {
     console.error(`[fake immich] ${c.req.method} ${c.req.path}: ${error.message}`);
     return c.json({ message: 'Internal server error', statusCode: 500 }, 500);
   });
-  return { app, ready: () => store.ready(), close: () => store.close() };
+  return {
+    app,
+    setFault: (next) => {
+      fault = next;
+    },
+    ready: () => store.ready(),
+    close: () => store.close(),
+  };
 }
 
 export interface FakeImmich {
   /** `http://127.0.0.1:<port>` (no `/api`). */
   url: string;
   app: Hono;
+  setFault(fault: ImmichFault): void;
   stop(): Promise<void>;
 }
 
 export async function startFakeImmich(opts: FakeImmichOptions & { port?: number }): Promise<FakeImmich> {
-  const { app, ready, close } = createFakeImmichApp(opts);
+  const { app, setFault, ready, close } = createFakeImmichApp(opts);
   try {
     await ready();
   } catch (error) {
@@ -75,6 +94,7 @@ export async function startFakeImmich(opts: FakeImmichOptions & { port?: number 
   return {
     url: `http://127.0.0.1:${port}`,
     app,
+    setFault,
     stop: async () => {
       // Drop keep-alive connections too, or close() waits for clients (a bridge polling) to hang up.
       if ('closeAllConnections' in server) server.closeAllConnections();

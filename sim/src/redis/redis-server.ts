@@ -10,9 +10,15 @@ import { Redis } from 'ioredis';
 export interface RedisServer {
   port: number;
   url: string;
-  /** Stops the server (SIGTERM); data is gone, like a restarted container without persistence. */
+  /** Stops the server (SIGTERM); data is gone, like a restarted container without persistence (unless `appendonly`). */
   stop(): Promise<void>;
-  /** Starts it again on the same port. */
+  /** SIGKILL, as a crash or an OOM kill: with `appendonly` every acknowledged write survives a `start()`. */
+  kill(): Promise<void>;
+  /** SIGSTOP: the process freezes with its connections open, as a Redis stuck on a slow disk or in swap. */
+  freeze(): void;
+  /** SIGCONT after `freeze()`. */
+  thaw(): void;
+  /** Starts it again on the same port (and folder). */
   start(): Promise<void>;
   /** Stops it and removes its folder. */
   dispose(): Promise<void>;
@@ -49,18 +55,25 @@ async function waitForPing(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
-export async function startRedisServer(options: { binary?: string } = {}): Promise<RedisServer> {
+export interface RedisServerOptions {
+  binary?: string;
+  /** AOF with an fsync per write, so a SIGKILL loses nothing that was acknowledged. */
+  appendonly?: boolean;
+  /** Allows `DEBUG SLEEP` (a slow Redis in fault tests). */
+  debugCommand?: boolean;
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'iat-redis-'));
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
 
   const start = async () => {
-    const proc = spawn(
-      options.binary ?? 'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-      { stdio: 'ignore' },
-    );
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir];
+    args.push(...(options.appendonly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
+    if (options.debugCommand) args.push('--enable-debug-command', 'yes');
+    const proc = spawn(options.binary ?? 'redis-server', args, { stdio: 'ignore' });
     child = proc;
     const exited = new Promise<never>((_, reject) =>
       proc.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`))),
@@ -70,15 +83,17 @@ export async function startRedisServer(options: { binary?: string } = {}): Promi
     await Promise.race([waitForPing(url, 10_000), exited]);
   };
 
-  const stop = async () => {
+  const signal = async (name: 'SIGTERM' | 'SIGKILL') => {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null) return;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
-      proc.kill('SIGTERM');
+      proc.kill(name);
+      if (name === 'SIGTERM') proc.kill('SIGCONT'); // a frozen server handles SIGTERM only once it runs again
     });
   };
+  const stop = () => signal('SIGTERM');
 
   await start();
   return {
@@ -86,6 +101,9 @@ export async function startRedisServer(options: { binary?: string } = {}): Promi
     url,
     start,
     stop,
+    kill: () => signal('SIGKILL'),
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
     dispose: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });

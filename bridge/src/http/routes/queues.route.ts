@@ -1,19 +1,31 @@
 import { Hono } from 'hono';
 import type { FailedJob, QueueDetail, QueuesResponse } from '@immich-admin-tools/shared';
 import { iso, jobIds } from '../../snapshot/queue-summary.ts';
+import { JsonCache, sendCached } from '../cached-json.ts';
 import { isStale, type Deps } from '../deps.ts';
-import { clearJobBody, clearStuckBody, failedPageQuery, jobParam, queueParam, validate } from '../validation.ts';
+import {
+  clearJobBody,
+  clearStuckBody,
+  failedPageQuery,
+  jobParam,
+  noBody,
+  queueParam,
+  validate,
+} from '../validation.ts';
 
-export const queuesRoutes = (deps: Deps) =>
-  new Hono()
+export const queuesRoutes = (deps: Deps) => {
+  const list = new JsonCache();
+  return new Hono()
     .get('/', (c) => {
       const snapshot = deps.snapshots.snapshot;
-      const body: QueuesResponse = {
+      const stale = isStale(deps);
+      // Serialised once per snapshot (and staleness), however many clients poll.
+      const representation = list.get([snapshot, stale], (): QueuesResponse => ({
         queues: snapshot?.queues ?? [],
         snapshotAt: snapshot ? new Date(snapshot.at).toISOString() : null,
-        stale: isStale(deps),
-      };
-      return c.json(body);
+        stale,
+      }));
+      return sendCached(c, representation);
     })
     .get('/:name', validate('param', queueParam), validate('query', failedPageQuery), async (c) => {
       const { name } = c.req.valid('param');
@@ -55,16 +67,16 @@ export const queuesRoutes = (deps: Deps) =>
       };
       return c.json(body);
     })
-    .post('/:name/pause', validate('param', queueParam), async (c) =>
+    .post('/:name/pause', validate('param', queueParam), validate('json', noBody), async (c) =>
       c.json(await deps.actions.setPaused(c.req.valid('param').name, true)),
     )
-    .post('/:name/resume', validate('param', queueParam), async (c) =>
+    .post('/:name/resume', validate('param', queueParam), validate('json', noBody), async (c) =>
       c.json(await deps.actions.setPaused(c.req.valid('param').name, false)),
     )
-    .post('/:name/failed/retry', validate('param', queueParam), async (c) =>
+    .post('/:name/failed/retry', validate('param', queueParam), validate('json', noBody), async (c) =>
       c.json(await deps.actions.retryFailed(c.req.valid('param').name)),
     )
-    .post('/:name/failed/clear', validate('param', queueParam), async (c) =>
+    .post('/:name/failed/clear', validate('param', queueParam), validate('json', noBody), async (c) =>
       c.json(await deps.actions.clearFailed(c.req.valid('param').name)),
     )
     .post('/:name/clear-stuck', validate('param', queueParam), validate('json', clearStuckBody), async (c) =>
@@ -74,3 +86,4 @@ export const queuesRoutes = (deps: Deps) =>
       const { name, jobId } = c.req.valid('param');
       return c.json(await deps.actions.clearJob(name, jobId, c.req.valid('json')));
     });
+};

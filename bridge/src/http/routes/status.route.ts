@@ -1,24 +1,46 @@
 import { Hono } from 'hono';
 import { waitingCount, type StatusResponse } from '@immich-admin-tools/shared';
+import type { Access, AppEnv } from '../auth.ts';
+import { JsonCache, sendCached } from '../cached-json.ts';
 import { isStale, type Deps } from '../deps.ts';
 
-export const statusRoutes = (deps: Deps) =>
-  new Hono().get('/', (c) => {
-    const snapshot = deps.snapshots.snapshot;
-    const queues = snapshot?.queues ?? [];
-    const sum = (pick: (q: (typeof queues)[number]) => number) => queues.reduce((total, q) => total + pick(q), 0);
-    const body: StatusResponse = {
-      connected: deps.snapshots.isConnected,
-      immichVersion: deps.immichStatus.version,
-      bullmqVersion: snapshot?.bullmqVersion ?? null,
-      queues: queues.length,
-      totalWaiting: sum((q) => waitingCount(q.counts)),
-      totalActive: sum((q) => q.counts.active),
-      stuckJobs: sum((q) => q.stuckJobs.length),
-      snapshotAt: snapshot ? new Date(snapshot.at).toISOString() : null,
-      stale: isStale(deps),
-      // No auto-heal loop runs in this version of the bridge.
-      autoHeal: { enabled: false, action: null },
-    };
-    return c.json(body);
+function statusBody(deps: Deps, access: Access, stale: boolean): StatusResponse {
+  const snapshot = deps.snapshots.snapshot;
+  const queues = snapshot?.queues ?? [];
+  const sum = (pick: (q: (typeof queues)[number]) => number) => queues.reduce((total, q) => total + pick(q), 0);
+  return {
+    connected: deps.snapshots.isConnected,
+    immichVersion: deps.immichStatus.version,
+    bullmqVersion: snapshot?.bullmqVersion ?? null,
+    queues: queues.length,
+    totalWaiting: sum((q) => waitingCount(q.counts)),
+    totalActive: sum((q) => q.counts.active),
+    stuckJobs: sum((q) => q.stuckJobs.length),
+    snapshotAt: snapshot ? new Date(snapshot.at).toISOString() : null,
+    stale,
+    // No auto-heal loop runs in this version of the bridge.
+    autoHeal: { enabled: false, action: null },
+    access,
+    notifiers: deps.alerts.status,
+  };
+}
+
+export const statusRoutes = (deps: Deps) => {
+  const caches: Record<Access, JsonCache> = { full: new JsonCache(), read: new JsonCache() };
+  return new Hono<AppEnv>().get('/', (c) => {
+    const access = c.get('access');
+    const stale = isStale(deps);
+    // The key lists every input of the body: a field fed from elsewhere must add its source here.
+    const key = [
+      deps.snapshots.snapshot,
+      stale,
+      deps.snapshots.isConnected,
+      deps.immichStatus.version,
+      deps.alerts.statusRevision,
+    ];
+    return sendCached(
+      c,
+      caches[access].get(key, () => statusBody(deps, access, stale)),
+    );
   });
+};

@@ -9,7 +9,8 @@
   ARGV[2] most active jobs read per queue
   ARGV[3] most events read per queue
   ARGV[4] n, then n sensitive job names
-  then pairs: queue name, last event id read ("" = start at the stream's end; "0-0" = from the start)
+  then pairs: queue name, last event id read ("" = start at the stream's end; "0-0" = from the start);
+  a queue without a meta hash is skipped
   Returns { redisNowMs, { queue state }... }
 ]]
 local rcall = redis.call
@@ -23,7 +24,9 @@ for i = 1, nSensitive do sensitive[ARGV[4 + i]] = true end
 local t = rcall('TIME')
 local out = { tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) }
 
-local wanted = { active = true, completed = true, failed = true, stalled = true }
+-- 'added' carries the job name, which Immich's removeOnComplete takes from the hash before the bridge can read it.
+local wanted = { added = true, active = true, completed = true, failed = true, stalled = true }
+local maxReason = 300
 
 local function ids(name, data)
   if not name or sensitive[name] or not data then return false, false, false end
@@ -33,7 +36,14 @@ local function ids(name, data)
   return str(d.id), str(d.assetId), str(d.libraryId)
 end
 
+-- Only queues whose meta hash exists: the bridge passes the catalogue's names on every tick, so a queue
+-- created after start-up shows within one tick, and one whose keys are gone (Redis restarted empty) drops out.
+local watched = {}
 for i = 5 + nSensitive, #ARGV, 2 do
+  if rcall('EXISTS', prefix .. ARGV[i] .. ':meta') == 1 then watched[#watched + 1] = i end
+end
+
+for _, i in ipairs(watched) do
   local q = ARGV[i]
   local lastId = ARGV[i + 1]
   local k = prefix .. q .. ':'
@@ -60,11 +70,26 @@ for i = 5 + nSensitive, #ARGV, 2 do
       read = #entries
       for _, e in ipairs(entries) do
         lastRead = e[1]
-        local fields, ev, jid = e[2], false, false
+        local fields, ev, jid, name, reason = e[2], false, false, false, false
         for m = 1, #fields, 2 do
-          if fields[m] == 'event' then ev = fields[m + 1] elseif fields[m] == 'jobId' then jid = fields[m + 1] end
+          local f = fields[m]
+          if f == 'event' then ev = fields[m + 1]
+          elseif f == 'jobId' then jid = fields[m + 1]
+          elseif f == 'name' then name = fields[m + 1]
+          elseif f == 'failedReason' then reason = fields[m + 1] end
         end
-        if ev and wanted[ev] then events[#events + 1] = { e[1], ev, jid } end
+        if ev and wanted[ev] then
+          local row = { e[1], ev, jid, name }
+          if ev == 'failed' and jid then
+            -- Failed jobs keep their hash (removeOnFail: false): read what history needs in the same tick.
+            local h = rcall('HMGET', k .. jid, 'name', 'failedReason', 'ats', 'stc', 'data')
+            local r = h[2] or reason
+            if r then r = string.sub(string.match(r, '[^\r\n]*') or r, 1, maxReason) end
+            local dataId, assetId = ids(h[1], h[5])
+            row = { e[1], ev, jid, h[1] or name, r or false, h[3] or false, h[4] or false, dataId, assetId }
+          end
+          events[#events + 1] = row
+        end
       end
     end
   end

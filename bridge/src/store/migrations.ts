@@ -1,0 +1,63 @@
+/**
+ * Schema versions, applied in order at start-up (PRAGMA user_version counts how many ran).
+ * Never edit a shipped entry: add a new one.
+ */
+const bucketTable = (name: string) => `
+  CREATE TABLE ${name} (
+    queue TEXT NOT NULL, job_name TEXT NOT NULL, t INTEGER NOT NULL,
+    completed INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+    dur_count INTEGER NOT NULL DEFAULT 0, dur_sum REAL NOT NULL DEFAULT 0, dur_max REAL NOT NULL DEFAULT 0,
+    lost INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (queue, job_name, t)
+  ) WITHOUT ROWID;
+  CREATE INDEX ${name}_by_time ON ${name} (job_name, t);`;
+
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE history (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts          INTEGER NOT NULL,
+    event       TEXT    NOT NULL,
+    queue       TEXT,
+    job_id      TEXT,
+    job_name    TEXT,
+    asset_id    TEXT,
+    asset_path  TEXT,
+    age_seconds REAL,
+    actor       TEXT    NOT NULL,
+    mode        TEXT,
+    detail      TEXT,
+    -- One row per event: a detection of the same job run, or the same stream entry, is written once.
+    dedup_key   TEXT UNIQUE
+  );
+  CREATE INDEX history_ts ON history (ts);
+  CREATE INDEX history_queue ON history (queue, id);
+  CREATE INDEX history_event ON history (event, id);
+  CREATE INDEX history_asset ON history (asset_id, id) WHERE asset_id IS NOT NULL;
+  CREATE INDEX history_job ON history (job_id, id) WHERE job_id IS NOT NULL;
+
+  -- Statistics buckets; job_name '' is the queue's "tracked this minute" row, so a missing bucket is a gap.
+  ${bucketTable('stats_minute')}
+  ${bucketTable('stats_hour')}
+  ${bucketTable('stats_day')}
+
+  -- Where the events-stream tail stopped, committed with the buckets it fed: a restart continues here.
+  CREATE TABLE stream_cursor (
+    queue TEXT PRIMARY KEY, last_id TEXT NOT NULL, mark_added INTEGER, read_since_mark INTEGER NOT NULL DEFAULT 0
+  );
+
+  -- Stuck job runs detected and not yet resolved or cleared, and queue conditions in force: they outlive restarts.
+  CREATE TABLE open_stuck (
+    queue TEXT NOT NULL, job_id TEXT NOT NULL, processed_on INTEGER NOT NULL,
+    job_name TEXT, asset_id TEXT, asset_path TEXT, state TEXT NOT NULL, detected_at INTEGER NOT NULL,
+    PRIMARY KEY (queue, job_id, processed_on)
+  );
+  CREATE TABLE open_condition (
+    queue TEXT NOT NULL, condition TEXT NOT NULL, since INTEGER NOT NULL,
+    PRIMARY KEY (queue, condition)
+  );
+
+  -- Settings changed through the API, one JSON document per section.
+  CREATE TABLE settings (section TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
+  `,
+];

@@ -1,0 +1,143 @@
+import type { Db } from './database.ts';
+
+/** Counts of one queue (jobName '': the queue as a whole) in one minute. */
+export interface BucketDelta {
+  queue: string;
+  /** '' is the queue's total row, also written for a minute with nothing finished: a missing bucket is a gap. */
+  jobName: string;
+  /** Start of the minute, ms epoch. */
+  t: number;
+  completed: number;
+  failed: number;
+  durCount: number;
+  durSum: number;
+  durMax: number;
+  lost: number;
+}
+
+export type BucketTable = 'stats_minute' | 'stats_hour' | 'stats_day';
+
+export interface BucketRow {
+  queue: string;
+  t: number;
+  completed: number;
+  failed: number;
+  durCount: number;
+  durSum: number;
+  durMax: number;
+  lost: number;
+}
+
+export interface JobNameRow {
+  queue: string;
+  jobName: string;
+  completed: number;
+  failed: number;
+  durCount: number;
+  durSum: number;
+  durMax: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const TABLES: readonly [BucketTable, number][] = [
+  ['stats_minute', MINUTE],
+  ['stats_hour', HOUR],
+  ['stats_day', DAY],
+];
+
+/** SQL of the statistics buckets: each delta is added to its minute, hour and day at once, so no roll-up job can fall behind. */
+export class StatsRepository {
+  private readonly upserts;
+
+  constructor(private readonly db: Db) {
+    this.upserts = TABLES.map(([table, width]) => ({
+      width,
+      statement: db.prepare(`
+        INSERT INTO ${table} (queue, job_name, t, completed, failed, dur_count, dur_sum, dur_max, lost)
+        VALUES (@queue, @jobName, @t, @completed, @failed, @durCount, @durSum, @durMax, @lost)
+        ON CONFLICT (queue, job_name, t) DO UPDATE SET
+          completed = completed + excluded.completed, failed = failed + excluded.failed,
+          dur_count = dur_count + excluded.dur_count, dur_sum = dur_sum + excluded.dur_sum,
+          dur_max = max(dur_max, excluded.dur_max), lost = lost + excluded.lost`),
+    }));
+  }
+
+  /** Adds deltas (inside the caller's transaction), summed per bucket first so a busy tick costs few writes. */
+  add(deltas: Iterable<BucketDelta>): void {
+    const list = [...deltas];
+    for (const { width, statement } of this.upserts) {
+      const merged = new Map<string, BucketDelta>();
+      for (const delta of list) {
+        const t = Math.floor(delta.t / width) * width;
+        const key = `${delta.queue}\u0000${delta.jobName}\u0000${t}`;
+        const sum = merged.get(key);
+        if (!sum) {
+          merged.set(key, { ...delta, t });
+          continue;
+        }
+        sum.completed += delta.completed;
+        sum.failed += delta.failed;
+        sum.durCount += delta.durCount;
+        sum.durSum += delta.durSum;
+        sum.durMax = Math.max(sum.durMax, delta.durMax);
+        sum.lost += delta.lost;
+      }
+      for (const delta of merged.values()) statement.run(delta);
+    }
+  }
+
+  /** Queue totals per bucket of `bucketMs` (a multiple of the table's width). */
+  series(table: BucketTable, from: number, to: number, bucketMs: number, queue?: string): BucketRow[] {
+    return this.db
+      .prepare(
+        `SELECT queue, (t / @bucket) * @bucket AS t, sum(completed) AS completed, sum(failed) AS failed,
+           sum(dur_count) AS durCount, sum(dur_sum) AS durSum, max(dur_max) AS durMax, sum(lost) AS lost
+         FROM ${table} WHERE job_name = '' AND t >= @from AND t < @to ${queue ? 'AND queue = @queue' : ''}
+         GROUP BY queue, 2 ORDER BY queue, 2`,
+      )
+      .all({ bucket: bucketMs, from, to, ...(queue ? { queue } : {}) }) as BucketRow[];
+  }
+
+  totals(table: BucketTable, from: number, to: number, queue?: string): { completed: number; failed: number } {
+    const row = this.db
+      .prepare(
+        `SELECT coalesce(sum(completed), 0) AS completed, coalesce(sum(failed), 0) AS failed FROM ${table}
+         WHERE job_name = '' AND t >= @from AND t < @to ${queue ? 'AND queue = @queue' : ''}`,
+      )
+      .get({ from, to, ...(queue ? { queue } : {}) }) as { completed: number; failed: number };
+    return row;
+  }
+
+  byJobName(table: BucketTable, from: number, to: number, queue?: string): JobNameRow[] {
+    return this.db
+      .prepare(
+        `SELECT queue, job_name AS jobName, sum(completed) AS completed, sum(failed) AS failed,
+           sum(dur_count) AS durCount, sum(dur_sum) AS durSum, max(dur_max) AS durMax
+         FROM ${table} WHERE job_name <> '' AND t >= @from AND t < @to ${queue ? 'AND queue = @queue' : ''}
+         GROUP BY queue, job_name ORDER BY queue, job_name`,
+      )
+      .all({ from, to, ...(queue ? { queue } : {}) }) as JobNameRow[];
+  }
+
+  /** Completions by UTC hour of day. */
+  peakHours(from: number, to: number, queue?: string): { hour: number; completed: number }[] {
+    return this.db
+      .prepare(
+        `SELECT (t / ${HOUR}) % 24 AS hour, sum(completed) AS completed FROM stats_hour
+         WHERE job_name = '' AND t >= @from AND t < @to ${queue ? 'AND queue = @queue' : ''}
+         GROUP BY 1 ORDER BY 1`,
+      )
+      .all({ from, to, ...(queue ? { queue } : {}) }) as { hour: number; completed: number }[];
+  }
+
+  /** Deletes up to `batch` buckets older than `cutoff` from one table. */
+  prune(table: BucketTable, cutoff: number, batch: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM ${table} WHERE (queue, job_name, t) IN (SELECT queue, job_name, t FROM ${table} WHERE t < ? LIMIT ?)`,
+      )
+      .run(cutoff, batch).changes;
+  }
+}
