@@ -4,15 +4,24 @@ import { ActionsService } from './actions/actions.service.ts';
 import { AlertsService } from './alerts/alerts.service.ts';
 import { AssetCache } from './assets/asset-cache.ts';
 import { loadConfig, type Config } from './config.ts';
+import { registerAutoHealSettings } from './heal/auto-heal-settings.ts';
+import { HealRepository } from './heal/heal.repository.ts';
+import { HealService } from './heal/heal.service.ts';
 import { createApp } from './http/app.ts';
 import { closeServer, listen } from './http/listen.ts';
 import { ImmichRepository } from './immich/immich.repository.ts';
 import { ImmichStatus } from './immich/immich-status.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, type DestinationStream, type Logger } from './logger.ts';
 import { MetricsService } from './metrics/metrics.service.ts';
+import { ProblemAssetRepository } from './quarantine/problem-asset.repository.ts';
+import { ProblemAssetsService } from './quarantine/problem-assets.service.ts';
+import { registerQuarantineSettings } from './quarantine/quarantine-settings.ts';
+import { QuarantineService } from './quarantine/quarantine.service.ts';
 import { createRedis, RedisLink, whenReady } from './redis/connection.ts';
 import { QueueRepository } from './redis/queue.repository.ts';
 import { HistoryRecorder } from './history/history-recorder.ts';
+import { DockerRepository } from './restart/docker.repository.ts';
+import { RestartService } from './restart/restart.service.ts';
 import { SnapshotService } from './snapshot/snapshot.service.ts';
 import { thresholdSettings } from './snapshot/threshold-settings.ts';
 import { HistoryService } from './store/history.service.ts';
@@ -39,10 +48,10 @@ export interface RunningBridge {
 
 /** Wires the bridge from its configuration and starts its loops and HTTP server. */
 export async function startBridge(
-  options: { env?: Record<string, string | undefined>; config?: Config } = {},
+  options: { env?: Record<string, string | undefined>; config?: Config; logDestination?: DestinationStream } = {},
 ): Promise<RunningBridge> {
   const config = options.config ?? loadConfig(options.env);
-  const logger = createLogger(config.logLevel, config.logFormat);
+  const logger = createLogger(config.logLevel, config.logFormat, options.logDestination);
   // First, so a damaged history file stops start-up before anything else is touched.
   const store = Store.open(config.dataDir);
   const settings = new SettingsService(store.settings);
@@ -78,11 +87,48 @@ export async function startBridge(
   const alerts = new AlertsService(settings, history, config.alerts, logger.child({ module: 'alerts' }));
   snapshots.onSnapshot(() => alerts.tick());
   snapshots.onFinished((job) => alerts.finished(job));
+  // Also before the first tick: every stuck or failed row of it counts for its asset.
+  const problemAssets = new ProblemAssetsService(
+    new ProblemAssetRepository(store.db),
+    history,
+    assets,
+    registerQuarantineSettings(settings, config.autoHeal),
+    logger.child({ module: 'problem-assets' }),
+  );
+  const quarantine = new QuarantineService(
+    repository,
+    snapshots,
+    problemAssets,
+    history,
+    logger.child({ module: 'quarantine' }),
+  );
+  const autoHealSettings = registerAutoHealSettings(settings, config.autoHeal);
+  const restart = new RestartService(
+    new DockerRepository(config.docker.host, config.docker.container),
+    snapshots,
+    history,
+    () => autoHealSettings().restartCooldownMinutes,
+    logger.child({ module: 'restart' }),
+  );
+  const heal = new HealService({
+    actions,
+    snapshots,
+    repository,
+    restart,
+    recorder,
+    history,
+    memory: new HealRepository(store.db),
+    settings,
+    current: autoHealSettings,
+    logger: logger.child({ module: 'auto-heal' }),
+  });
 
-  await Promise.all([immichStatus.start(), whenReady(redis, 3000)]);
+  await Promise.all([immichStatus.start(), whenReady(redis, 3000), restart.start()]);
+  quarantine.start();
   await snapshots.tick();
   snapshots.start();
   retention.start();
+  heal.start();
 
   const app = createApp(
     {
@@ -100,13 +146,19 @@ export async function startBridge(
       history,
       stats: new StatsService(store),
       settings,
+      heal,
+      restart,
+      problemAssets,
     },
     logger.child({ module: 'http' }),
   );
   let server: ServerType | undefined;
   // Finishes what is in flight before letting go of Redis, so a write that started completes.
   const stop = async () => {
+    await heal.stop();
     await snapshots.stop();
+    await quarantine.stop();
+    restart.stop();
     alerts.stop();
     await retention.stop();
     immichStatus.stop();

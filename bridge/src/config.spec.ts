@@ -114,3 +114,29 @@ describe('loadConfig', () => {
     expect(second).toMatchObject({ token: first.token, tokenGenerated: false });
   });
 });
+
+describe('loadConfig: alerts and metrics', () => {
+  it('names a bad notifier URL, half an email setup and a short secret', () => {
+    expect(problems({ NOTIFY_URLS: 'discord://1/a,ftp://x.example/y' })).toEqual([
+      'NOTIFY_URLS: "ftp://" is not a notifier (discord, slack, ntfy, gotify, webhook, https)',
+    ]);
+    expect(problems({ SMTP_URL: 'smtp://mail.example:25' })).toEqual([
+      'ALERT_EMAIL_TO: missing; email alerts need both SMTP_URL and ALERT_EMAIL_TO',
+    ]);
+    expect(problems({ WEBHOOK_SECRET: 'short', ALERT_COOLDOWN_MINUTES: 'soon' }).map((p) => p.split(':')[0])).toEqual([
+      'WEBHOOK_SECRET',
+      'ALERT_COOLDOWN_MINUTES',
+    ]);
+  });
+
+  it('links alerts to IMMICH_PUBLIC_URL, else to IMMICH_API_URL without /api', () => {
+    const base = { DATA_DIR: dataDir(), BRIDGE_TOKEN: 'a-token-of-sixteen+', IMMICH_API_KEY: 'k' };
+    expect(loadConfig({ ...base, IMMICH_API_URL: 'http://immich:2283/api' }).alerts.immichUrl).toBe(
+      'http://immich:2283',
+    );
+    expect(
+      loadConfig({ ...base, IMMICH_API_URL: 'http://immich:2283', IMMICH_PUBLIC_URL: 'https://photos.example/' }).alerts
+        .immichUrl,
+    ).toBe('https://photos.example');
+  });
+});

@@ -34,6 +34,21 @@ export interface Config {
   /** METRICS_TOKEN: accepted on GET /metrics besides the main and read tokens; null when unset. */
   metricsToken: string | null;
   alerts: AlertEnv;
+  autoHeal: AutoHealEnv;
+  /** DOCKER_HOST (default unix:///var/run/docker.sock) and IMMICH_CONTAINER_NAME (default immich_server). */
+  docker: { host: string; container: string };
+}
+
+/** The auto-heal and quarantine variables as given; null when unset (their settings sections hold the defaults). */
+export interface AutoHealEnv {
+  enabled: boolean | null;
+  intervalSeconds: number | null;
+  action: 'alert_only' | 'clear_and_log' | 'clear_and_restart' | null;
+  thresholdMinutes: number | null;
+  dryRun: boolean | null;
+  maxActionsPerHour: number | null;
+  restartCooldownMinutes: number | null;
+  quarantineAfter: number | null;
 }
 
 /** The alert variables as given; null when unset (the `notifiers`/`alerts` settings sections hold the defaults). */
@@ -108,6 +123,10 @@ const queueList = z.string().transform((value, ctx) => {
   return new Set(names);
 });
 
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
 const bearerToken = z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces');
 
 const envSchema = z.object({
@@ -143,21 +162,51 @@ const envSchema = z.object({
   STALL_MINUTES: intIn(1, 1440).optional(),
   METRICS_TOKEN: bearerToken.optional(),
   IMMICH_PUBLIC_URL: httpUrl.optional(),
-  NOTIFY_URLS: z.string().superRefine((value, ctx) => {
-    try {
-      parseNotifierUrls(value.split(','));
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-  }).optional(),
+  NOTIFY_URLS: z
+    .string()
+    .superRefine((value, ctx) => {
+      try {
+        parseNotifierUrls(value.split(','));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .optional(),
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be smtp://user:password@host:587 or smtps://…').optional(),
-  ALERT_EMAIL_TO: z.string().regex(/^[^\s,@]+@[^\s,@]+(\s*,\s*[^\s,@]+@[^\s,@]+)*$/, 'must be addresses, comma separated').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'must be smtp://user:password@host:587 or smtps://…')
+    .optional(),
+  ALERT_EMAIL_TO: z
+    .string()
+    .regex(/^[^\s,@]+@[^\s,@]+(\s*,\s*[^\s,@]+@[^\s,@]+)*$/, 'must be addresses, comma separated')
+    .optional(),
   ALERT_EMAIL_FROM: z.string().optional(),
   ALERT_COOLDOWN_MINUTES: intIn(0, 1440).optional(),
   FAILURE_SPIKE: intIn(1, 1_000_000).optional(),
   ALERT_RETRY_BASE_MS: intIn(10, 600_000).default(2000),
   ALERT_MAX_ATTEMPTS: intIn(1, 20).default(5),
+  AUTO_HEAL_ENABLED: flag.optional(),
+  AUTO_HEAL_INTERVAL_SECONDS: intIn(1, 86_400).optional(),
+  AUTO_HEAL_ACTION: z
+    .enum(
+      ['alert_only', 'clear_and_log', 'clear_and_restart'],
+      'must be alert_only, clear_and_log or clear_and_restart',
+    )
+    .optional(),
+  AUTO_HEAL_THRESHOLD_MINUTES: intIn(1, 10_080).optional(),
+  AUTO_HEAL_DRY_RUN: flag.optional(),
+  AUTO_HEAL_MAX_ACTIONS_PER_HOUR: intIn(1, 10_000).optional(),
+  RESTART_COOLDOWN_MINUTES: intIn(0, 1440).optional(),
+  QUARANTINE_AFTER: intIn(0, 1000).optional(),
+  DOCKER_HOST: z
+    .string()
+    .regex(/^(unix:\/\/\/\S+|(tcp|http|https):\/\/[^\s/]+\/?)$/, 'must be unix:///path/docker.sock or tcp://host:port')
+    .default('unix:///var/run/docker.sock'),
+  IMMICH_CONTAINER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a container name or id')
+    .default('immich_server'),
 });
 
 type Env = Record<string, string | undefined>;
@@ -211,7 +260,9 @@ function resolveToken(
 /** Parses the environment; throws ConfigError listing every bad variable, one line each. */
 export function loadConfig(env: Env = process.env): Config {
   // Compose passes `VAR=` for an unset `${VAR}`: an empty (or blank) variable means unset, everywhere.
-  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
   const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
@@ -264,5 +315,16 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMs: e.ALERT_RETRY_BASE_MS,
       maxAttempts: e.ALERT_MAX_ATTEMPTS,
     },
+    autoHeal: {
+      enabled: e.AUTO_HEAL_ENABLED ?? null,
+      intervalSeconds: e.AUTO_HEAL_INTERVAL_SECONDS ?? null,
+      action: e.AUTO_HEAL_ACTION ?? null,
+      thresholdMinutes: e.AUTO_HEAL_THRESHOLD_MINUTES ?? null,
+      dryRun: e.AUTO_HEAL_DRY_RUN ?? null,
+      maxActionsPerHour: e.AUTO_HEAL_MAX_ACTIONS_PER_HOUR ?? null,
+      restartCooldownMinutes: e.RESTART_COOLDOWN_MINUTES ?? null,
+      quarantineAfter: e.QUARANTINE_AFTER ?? null,
+    },
+    docker: { host: e.DOCKER_HOST, container: e.IMMICH_CONTAINER_NAME },
   });
 }

@@ -10,6 +10,8 @@ export class AppError extends Error {
     message: string,
     /** Per-field messages (`section.field`), for inline errors beside a form's fields. */
     readonly fields?: Record<string, string>,
+    /** A refusal that passes by itself (a restart's cooldown): seconds until it is worth asking again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

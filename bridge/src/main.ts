@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.ts';
-import { PortInUseError, startBridge, type RunningBridge } from './bridge.ts';
+import { PortInUseError, startBridge, StoreError, type RunningBridge } from './bridge.ts';
 
 // Only entry point: configuration and start-up errors become one line each and a non-zero exit; SIGINT and
 // SIGTERM stop it cleanly with exit 0 (so `pnpm bridge` ends on Ctrl-C without ELIFECYCLE).
@@ -39,7 +39,7 @@ let bridge: RunningBridge | undefined;
 try {
   bridge = await started;
 } catch (error) {
-  if (!(error instanceof PortInUseError)) throw error;
+  if (!(error instanceof PortInUseError || error instanceof StoreError)) throw error;
   fail([`Cannot start: ${error.message}`]);
 }
 if (bridge?.config.tokenFile && bridge.config.tokenGenerated && !stopping) {

@@ -14,16 +14,19 @@ let h: BridgeHarness;
 
 beforeAll(async () => {
   redisServer = await startRedisServer({ appendonly: true, debugCommand: true });
-  h = await startHarness({ LOG_LEVEL: 'error' }, redisServer);
+  h = await startHarness({}, redisServer);
 });
 afterAll(async () => {
   await h?.close();
   await redisServer?.dispose();
 });
 
+/** Healthy again (the client reconnected by itself) and serving a snapshot read since. */
 const fresh = () =>
   h.until(
     async () => {
+      if ((await h.api('/api/health', { token: null })).status !== 200) return undefined;
+      await h.bridge.snapshots.tick();
       const body = (await h.api<QueuesResponse>('/api/queues')).body;
       return body.stale ? undefined : body;
     },
@@ -91,7 +94,10 @@ it('answers failed/clear and failed/retry 503 at once while Redis is down, and n
   );
   await h.until(async () => ((await h.redis.zcard('immich_bull:ocr:failed')) === 3 ? true : undefined));
   await worker.close();
-  await fresh();
+  await h.until(async () => {
+    const queue = (await fresh()).queues.find((q) => q.name === 'ocr');
+    return queue?.counts.failed === 3 ? true : undefined;
+  });
 
   await redisServer.kill();
   // The bridge has never used BullMQ on this queue: its Queue would wait for "ready" and run once Redis is back.
@@ -99,12 +105,11 @@ it('answers failed/clear and failed/retry 503 at once while Redis is down, and n
     h.api<FailedActionResponse>('/api/queues/ocr/failed/clear', { method: 'POST' }),
     h.api<FailedActionResponse>('/api/queues/ocr/failed/retry', { method: 'POST' }),
   ]);
+  await redisServer.start();
   for (const r of actions) {
     expect(r.status).toBe(503);
     expect(codeOf(r.body)).toBe('REDIS_UNAVAILABLE');
   }
-
-  await redisServer.start();
   await fresh();
   await h.bridge.snapshots.tick();
   expect(await h.redis.zrange('immich_bull:ocr:failed', 0, -1)).toEqual(ids);

@@ -1,4 +1,10 @@
-import type { ErrorBody, HistoryItem, HistoryResponse, QueuesResponse, StatsResponse } from '@immich-admin-tools/shared';
+import type {
+  ErrorBody,
+  HistoryItem,
+  HistoryResponse,
+  QueuesResponse,
+  StatsResponse,
+} from '@immich-admin-tools/shared';
 import { describe, expect, it } from 'vitest';
 import { openImmichQueue } from '../../sim/src/bull/immich-queues.ts';
 import { ASSETS, OTHER_USER } from '../../sim/src/fake-immich/assets.ts';
@@ -85,7 +91,11 @@ describe('history of real BullMQ jobs', () => {
     ]);
     const [failed] = await waitRows(`?queue=ocr&event=job_failed&jobId=${jobId}`, 1, 'failed row');
     expect(failed).toMatchObject({ jobName: 'Ocr', assetId: mine[2]!.id, actor: 'immich' });
-    expect(failed!.detail).toEqual({ failedReason: 'ENOENT: no such file /photos/broken.heic', attempts: 1, stalls: 0 });
+    expect(failed!.detail).toEqual({
+      failedReason: 'ENOENT: no such file /photos/broken.heic',
+      attempts: 1,
+      stalls: 0,
+    });
   });
 
   it('records a pause made outside the bridge with actor immich, and one through the bridge with actor user', async () => {
@@ -93,7 +103,10 @@ describe('history of real BullMQ jobs', () => {
     try {
       await queue.add('SidecarCheck', { id: mine[3]!.id });
       await s.h.until(
-        async () => ((await s.h.api<QueuesResponse>('/api/queues')).body.queues.some((q) => q.name === 'sidecar') ? true : undefined),
+        async () =>
+          (await s.h.api<QueuesResponse>('/api/queues')).body.queues.some((q) => q.name === 'sidecar')
+            ? true
+            : undefined,
         10_000,
         'the sidecar queue',
       );
@@ -174,6 +187,36 @@ describe('history of real BullMQ jobs', () => {
       const res = await s.h.api<ErrorBody>(`/api/stats${query}`);
       expect(res.status, query).toBe(400);
       expect(res.body.error.code, query).toBe('BAD_REQUEST');
+    }
+  });
+
+  it('streams a snapshot event per tick and a history event per new row, with the token in the header', async () => {
+    expect((await fetch(`${s.h.bridge.url}/api/events`)).status).toBe(401);
+    const abort = new AbortController();
+    const res = await fetch(`${s.h.bridge.url}/api/events`, {
+      headers: { authorization: `Bearer ${s.h.bridge.token}` },
+      signal: abort.signal,
+    });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    const seen = async (pattern: RegExp) => {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        text += value;
+      }
+    };
+    try {
+      await seen(/event: snapshot\ndata: (.+)\n/);
+      const first = JSON.parse(/event: snapshot\ndata: (.+)\n/.exec(text)![1]!) as QueuesResponse;
+      expect(first.queues.some((q) => q.name === 'faceDetection')).toBe(true);
+      const before = text.match(/event: snapshot/g)!.length;
+      await s.h.api('/api/queues/ocr/failed/clear', { method: 'POST' });
+      await seen(/event: history\ndata: .*"failed_cleared"/);
+      await seen(new RegExp(`(event: snapshot[\\s\\S]*){${before + 2}}`));
+    } finally {
+      abort.abort();
     }
   });
 

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { ClearAllStuckResponse, ErrorBody, QueuesResponse, StatusResponse } from '@immich-admin-tools/shared';
 import { describe, expect, it } from 'vitest';
@@ -133,7 +134,25 @@ describe('request bodies', () => {
     const raw = await rawRequest(s.h.bridge.url, chunked);
     expect(raw.status).toBe(413);
     expect(isErrorShape(JSON.parse(raw.body), 'PAYLOAD_TOO_LARGE')).toBe(true);
+    // A client that writes it all before it reads.
+    const tenMb = Buffer.alloc(10 * 1024 * 1024, 0x20);
+    const whole = await rawRequest(
+      s.h.bridge.url,
+      Buffer.concat([
+        Buffer.from(head.replace('Transfer-Encoding: chunked', `Content-Length: ${tenMb.length}`)),
+        tenMb,
+      ]),
+    );
+    expect(whole.status).toBe(413);
     expect((await send('/api/status')).status).toBe(200);
+  });
+
+  it('lets a slow client finish sending an oversize body: no reset while it writes', async () => {
+    // 1 MB in 64 kB steps, 60 ms apart: about a second, longer than a drain-then-cut would wait.
+    const result = await slowUpload(1024 * 1024, 64 * 1024, 60);
+    expect(result.statusLine).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(result.error).toBeNull();
+    expect(result.sent).toBe(1024 * 1024);
   });
 });
 
@@ -266,6 +285,31 @@ describe('cached reads', () => {
     expect(full.headers.get('etag')).not.toBe(read.headers.get('etag'));
   });
 });
+
+/** Sends a POST with a Content-Length body in paced chunks and reads until the server closes. */
+function slowUpload(total: number, chunk: number, gapMs: number) {
+  const { port } = new URL(s.h.bridge.url);
+  return new Promise<{ statusLine: string; sent: number; error: string | null }>((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    let sent = 0;
+    let error: string | null = null;
+    socket.on('data', (data) => (received += data.toString('latin1')));
+    socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message));
+    socket.on('close', () => resolve({ statusLine: received.split('\r\n')[0]!, sent, error }));
+    socket.write(
+      `POST /api/actions/clear-all-stuck HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${total}\r\n\r\n`,
+    );
+    const step = () => {
+      if (socket.destroyed || sent >= total) return;
+      socket.write(Buffer.alloc(chunk, 0x20));
+      sent += chunk;
+      setTimeout(step, gapMs);
+    };
+    step();
+  });
+}
 
 /** A GET whose body is returned still coded (Node's fetch would decode it). */
 async function fetchRaw(path: string, headers: Record<string, string>) {

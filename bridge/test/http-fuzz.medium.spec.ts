@@ -86,16 +86,30 @@ const token: fc.Arbitrary<Auth> = fc.oneof(
 );
 
 type Route =
-  'health' | 'status' | 'queues' | 'queue' | 'command' | 'clearStuck' | 'clearJob' | 'clearAll' | 'thumbnail' | 'junk';
+  | 'health'
+  | 'status'
+  | 'queues'
+  | 'queue'
+  | 'read'
+  | 'events'
+  | 'command'
+  | 'clearStuck'
+  | 'clearJob'
+  | 'clearAll'
+  | 'other'
+  | 'quarantine'
+  | 'thumbnail'
+  | 'metrics'
+  | 'junk';
 /** Which action body each route accepts (GET routes take none). */
-type BodyKind = 'none' | 'empty' | 'clearStuck' | 'clearJob' | 'clearAll';
+type BodyKind = 'empty' | 'clearStuck' | 'clearJob' | 'clearAll' | 'alertTest';
 
 interface Body {
   text: string | null;
   /** Routes whose schema it satisfies. */
   okFor: BodyKind[];
 }
-const ALL_ACTIONS: BodyKind[] = ['empty', 'clearStuck', 'clearJob', 'clearAll'];
+const ALL_ACTIONS: BodyKind[] = ['empty', 'clearStuck', 'clearJob', 'clearAll', 'alertTest'];
 const body: fc.Arbitrary<Body> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ text: null, okFor: ALL_ACTIONS }) },
   { weight: 2, arbitrary: fc.constant({ text: '{}', okFor: ALL_ACTIONS }) },
@@ -107,6 +121,7 @@ const body: fc.Arbitrary<Body> = fc.oneof(
       { text: '{"mode":"retry","jobIds":["99999"]}', okFor: ['clearStuck'] },
       { text: '{"force":true,"startedAt":1700000000000}', okFor: ['clearJob'] },
       { text: '{"startedAt":"2026-01-01T00:00:00Z"}', okFor: ['clearJob'] },
+      { text: '{"notifier":"webhook"}', okFor: ['alertTest'] },
     ),
   },
   {
@@ -162,6 +177,17 @@ const query = fc.oneof(
 );
 
 /** Percent-encoded, or raw (then the router and Node's parser see the characters themselves). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function encodeSegment(value: string, raw: boolean): string {
   if (raw) return value;
   try {
@@ -190,12 +216,35 @@ const request: fc.Arbitrary<Generated> = fc
       'status',
       'queues',
       'queue',
+      'read',
+      'events',
       'command',
       'clearStuck',
       'clearJob',
       'clearAll',
+      'other',
+      'quarantine',
       'thumbnail',
+      'metrics',
       'junk',
+    ),
+    read: fc.oneof(
+      fc.constantFrom('/api/history', '/api/history?queue=ocr', '/api/stats', '/api/stats?range=7d').map(good),
+      fc.constantFrom('/api/auto-heal', '/api/problem-assets', '/api/problem-assets?limit=10').map(good),
+      fc
+        .constantFrom('/api/history?queue=../', '/api/history?jobId=*', '/api/history?assetId=nope', '/api/stats?x=1')
+        .map(bad),
+      fc.constantFrom('/api/stats?range=1y', '/api/problem-assets?limit=0', '/api/problem-assets?limit=x').map(bad),
+    ),
+    /** Actions outside /api/queues, each with its method and the body it takes. */
+    other: fc.constantFrom<{ method: string; path: string; takes: BodyKind | 'anyJson' }>(
+      { method: 'POST', path: '/api/auto-heal/run', takes: 'empty' },
+      { method: 'POST', path: '/api/auto-heal/reset', takes: 'empty' },
+      { method: 'POST', path: '/api/actions/restart-immich', takes: 'empty' },
+      { method: 'POST', path: '/api/actions/clear-all-and-restart', takes: 'clearAll' },
+      { method: 'POST', path: '/api/alerts/test', takes: 'alertTest' },
+      // The settings' own schemas judge a body that parses: it is sent as if valid (with the read token).
+      { method: 'PUT', path: '/api/settings', takes: 'anyJson' },
     ),
     queue: queueName,
     job: jobId,
@@ -210,8 +259,8 @@ const request: fc.Arbitrary<Generated> = fc
       '/api//queues',
       '/API/STATUS',
       '/api/status/',
-      '/api/events?x',
-      '/metrics',
+      '/api/eventz',
+      '/metricsx',
       '/%2e%2e/%2e%2e/etc/passwd',
     ),
     query,
@@ -224,7 +273,8 @@ const request: fc.Arbitrary<Generated> = fc
     const j = encodeSegment(r.job.value, r.rawSegments);
     const isRead = r.method === 'GET' || r.method === 'HEAD';
     let path: string;
-    let kind: BodyKind | 'get' | 'never' = 'never';
+    let kind: BodyKind | 'anyJson' | 'get' | 'never' = 'never';
+    let actionMethod = 'POST';
     let partsValid = r.auth.valid;
     switch (r.route) {
       case 'health':
@@ -241,6 +291,28 @@ const request: fc.Arbitrary<Generated> = fc
         path = `/api/queues/${q}${r.query.value}`;
         kind = 'get';
         partsValid &&= r.queue.valid && r.query.valid;
+        break;
+      case 'read':
+        path = r.read.value;
+        kind = 'get';
+        partsValid &&= r.read.valid;
+        break;
+      case 'events':
+        path = '/api/events';
+        kind = 'get';
+        break;
+      case 'other':
+        path = r.other.path;
+        // GET /api/settings is a read of its own.
+        kind = isRead && path === '/api/settings' ? 'get' : r.other.takes;
+        actionMethod = r.other.method;
+        break;
+      case 'quarantine':
+        path = `/api/problem-assets/${encodeSegment(r.asset, r.rawSegments)}/quarantine`;
+        // The same path takes POST (quarantine, no body) and DELETE (release, no body schema).
+        kind = r.method === 'DELETE' ? 'anyJson' : 'empty';
+        actionMethod = r.method === 'DELETE' ? 'DELETE' : 'POST';
+        partsValid &&= UUID.test(r.asset);
         break;
       case 'command':
         path = `/api/queues/${q}/${r.command}`;
@@ -267,6 +339,10 @@ const request: fc.Arbitrary<Generated> = fc
         kind = 'get';
         partsValid = false;
         break;
+      case 'metrics':
+        path = '/metrics';
+        kind = 'get';
+        break;
       case 'junk':
         path = r.junk;
         partsValid = false;
@@ -276,10 +352,11 @@ const request: fc.Arbitrary<Generated> = fc
     if (kind === 'get') valid = isRead && partsValid && !oversize;
     else if (kind === 'never') valid = false;
     else {
-      const bodyOk = r.body.okFor.includes(kind) && (r.body.text === null || r.contentType.valid);
-      valid = r.method === 'POST' && partsValid && bodyOk && !r.auth.read;
+      const readable = r.body.text === null || (r.contentType.valid && !oversize && parses(r.body.text));
+      const bodyOk = kind === 'anyJson' ? readable : r.body.okFor.includes(kind) && readable;
+      valid = r.method === actionMethod && partsValid && bodyOk && !r.auth.read;
     }
-    // A valid action would change Redis: send it with the read-only token instead (403).
+    // A valid action would change Redis (or settings, or send alerts): send it with the read-only token (403).
     const auth = valid && kind !== 'get' ? { value: `Bearer ${READ_TOKEN}`, valid: true, read: true } : r.auth;
     if (valid && kind !== 'get') valid = false;
     return { method: r.method, route: r.route, path, auth, body: r.body, contentType: r.contentType, valid };
@@ -354,7 +431,8 @@ it(`answers ${RUNS} generated bad requests with 4xx and the error shape, 2xx onl
       if (g.valid) {
         counts.valid++;
         expect(res.status >= 200 && res.status < 300, what).toBe(true);
-        if (g.method === 'GET') expect(() => JSON.parse(res.body), what).not.toThrow();
+        if (g.method === 'GET' && g.route !== 'metrics' && g.route !== 'events')
+          expect(() => JSON.parse(res.body), what).not.toThrow();
         return;
       }
       counts.invalid++;

@@ -8,8 +8,8 @@ export interface RawResponse {
 
 /**
  * Sends bytes as they are over a fresh TCP connection (no client library to tidy a malformed request up)
- * and reads the first HTTP response. `head`: the response has no body (an answer to HEAD). Rejects if the
- * connection fails before a full response arrived.
+ * and reads the first HTTP response (of an event stream, its headers). `head`: the response has no body (an
+ * answer to HEAD). Rejects if the connection fails before a full response arrived.
  */
 export function rawRequest(
   url: string,
@@ -56,7 +56,10 @@ function parseResponse(bytes: Buffer, head: boolean, ended: boolean): RawRespons
     headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   const status = Number(statusLine!.split(' ')[1]);
-  if (head || status === 304 || status === 204) return { status, headers, body: '' };
+  // An event stream never ends: its headers are the answer.
+  if (head || status === 304 || status === 204 || headers['content-type']?.startsWith('text/event-stream')) {
+    return { status, headers, body: '' };
+  }
   const body = bytes.subarray(end + 4);
   const length = headers['content-length'] === undefined ? null : Number(headers['content-length']);
   if (length === null) return ended ? { status, headers, body: body.toString('utf8') } : null;

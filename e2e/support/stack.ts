@@ -12,6 +12,8 @@ export interface Stack {
   redis: RedisServer;
   immich: FakeImmich;
   bridge: { url: string; token: string };
+  /** Stops the bridge and starts it again on the same port and DATA_DIR (history and settings kept). */
+  restartBridge(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -20,6 +22,8 @@ export interface StackOptions {
   stuckThresholds?: string;
   /** Bridge snapshot tick; short so detection is quick. */
   pollIntervalMs?: number;
+  /** More bridge environment, e.g. BRIDGE_READ_TOKEN. */
+  env?: Record<string, string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -35,22 +39,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const immich = await startFakeImmich({ redisUrl: redis.url, apiKey: E2E_IMMICH_KEY });
     stops.unshift(() => immich.stop());
-    const bridge = await startBridge({
-      env: {
-        REDIS_URL: redis.url,
-        IMMICH_API_URL: immich.url,
-        IMMICH_API_KEY: E2E_IMMICH_KEY,
-        BRIDGE_TOKEN: E2E_BRIDGE_TOKEN,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-        POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 500),
-        STUCK_THRESHOLDS: options.stuckThresholds ?? 'faceDetection=3,smartSearch=3',
-      },
-    });
+    const env = {
+      REDIS_URL: redis.url,
+      IMMICH_API_URL: immich.url,
+      IMMICH_API_KEY: E2E_IMMICH_KEY,
+      BRIDGE_TOKEN: E2E_BRIDGE_TOKEN,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 500),
+      STUCK_THRESHOLDS: options.stuckThresholds ?? 'faceDetection=3,smartSearch=3',
+      ...options.env,
+    };
+    let bridge = await startBridge({ env });
+    const port = new URL(bridge.url).port;
     stops.unshift(() => bridge.stop());
-    return { redis, immich, bridge: { url: bridge.url, token: bridge.token }, stop };
+    const restartBridge = async () => {
+      await bridge.stop();
+      bridge = await startBridge({ env: { ...env, PORT: port } });
+    };
+    return { redis, immich, bridge: { url: bridge.url, token: bridge.token }, restartBridge, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -3,6 +3,7 @@
  * BridgeError so no caller ever sees an exception.
  */
 import type {
+  AutoHealRunResponse,
   ClearAllStuckResponse,
   ClearJobRequest,
   ClearJobResponse,
@@ -17,6 +18,7 @@ import type {
   QueueCommandResponse,
   QueueDetail,
   QueuesResponse,
+  RestartResponse,
   SettingsResponse,
   SettingsUpdate,
   StatsRange,
@@ -269,6 +271,13 @@ export function createBridgeClient(target: BridgeTarget) {
         quarantined ? { body: {} } : {},
       ),
     resetAutoHeal: () => post<Record<string, unknown>>('/api/auto-heal/reset'),
+    runAutoHeal: () => post<AutoHealRunResponse>('/api/auto-heal/run'),
+    // A restart waits for Docker to stop and start immich_server.
+    clearAllAndRestart: (mode: ClearMode) =>
+      bridgeRequest<RestartResponse>(target, 'POST', '/api/actions/clear-all-and-restart', {
+        body: { mode },
+        timeoutMs: 120_000,
+      }),
     testAlert: (notifier?: string) => post<Record<string, unknown>>('/api/alerts/test', notifier ? { notifier } : {}),
   };
 }

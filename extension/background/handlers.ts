@@ -113,7 +113,7 @@ export function registerHandlers(poller: Poller): () => void {
   on(
     'getSparklines',
     withClient(async (c) => {
-      const result = await c.stats('24h');
+      const result = await c.stats('1h');
       return result.ok ? { ok: true, data: lastHourOf(result.data) } : result;
     }, false),
   );
@@ -136,6 +136,14 @@ export function registerHandlers(poller: Poller): () => void {
   on(
     'resetAutoHeal',
     withClient((c) => c.resetAutoHeal()),
+  );
+  on(
+    'runAutoHeal',
+    withClient((c) => c.runAutoHeal()),
+  );
+  on(
+    'clearAllAndRestart',
+    withClient((c, d) => c.clearAllAndRestart(d.mode)),
   );
   on(
     'testAlert',

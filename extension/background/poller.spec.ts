@@ -75,11 +75,11 @@ describe('poller', () => {
     expect(rounds).toHaveLength(1);
   });
 
-  it('polls every 2 s while a live port is open, pushes snapshots to it, and stops after', async () => {
+  it('polls while a live port is open (the status every 10 s beside the stream), pushes snapshots to it, and stops after', async () => {
     const statusRequests = countStatusRequests();
     const live = fakePort();
     poller.addPort(live.port);
-    await vi.waitFor(() => expect(statusRequests()).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
+    await vi.waitFor(() => expect(statusRequests()).toBeGreaterThanOrEqual(2), { timeout: 15_000 });
     expect(live.sent.at(-1)).toMatchObject({ type: 'snapshot', snapshot: { instanceId: 'home', error: null } });
     live.disconnect();
     expect(poller.liveCount).toBe(0);
@@ -87,6 +87,32 @@ describe('poller', () => {
     const after = statusRequests();
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(statusRequests()).toBe(after);
+  }, 30_000);
+
+  it('reads the event stream of the bridge while a port is open: a change in Redis arrives without polling queues', async () => {
+    const spy = vi.spyOn(globalThis, 'fetch');
+    const queueRequests = () => spy.mock.calls.filter(([url]) => String(url).endsWith('/api/queues')).length;
+    const live = fakePort();
+    poller.addPort(live.port);
+    await vi.waitFor(() => expect(poller.streamingCount).toBe(1), { timeout: 10_000 });
+    const polledBefore = queueRequests();
+    const [job] = await s.hungJobs(1);
+    const pushed = await vi.waitFor(
+      () => {
+        const snapshot = live.sent
+          .map((m) => m.snapshot)
+          .findLast((snap) => snap.queues.some((q) => q.stuckJobs.some((j) => j.jobId === job!.jobId)));
+        expect(snapshot).toBeDefined();
+        return snapshot!;
+      },
+      { timeout: 10_000 },
+    );
+    expect(pushed.status?.stuckJobs).toBeGreaterThanOrEqual(1);
+    // Status may still be polled now and then; the queues came down the stream.
+    expect(queueRequests() - polledBefore).toBeLessThanOrEqual(1);
+    expect((await snapshotsItem.getValue()).home?.queues).toEqual(pushed.queues);
+    live.disconnect();
+    await vi.waitFor(() => expect(poller.streamingCount).toBe(0), { timeout: 5_000 });
   });
 
   it('marks a bridge that reports Redis disconnected', async () => {

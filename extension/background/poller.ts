@@ -1,14 +1,36 @@
 /**
  * Polls every instance's bridge and keeps the latest snapshot per instance in storage.session.
- * An alarm (1 min) is the floor; while a popup or jobs page holds a live port it polls every 2 s
- * and pushes each fresh snapshot down the ports.
+ * An alarm (1 min) is the floor; while a popup or jobs page holds a live port, each bridge's event
+ * stream brings every tick as it happens (polling every 2 s where a bridge has no stream), and each
+ * fresh snapshot goes down the ports.
  */
+import { waitingCount, type QueuesResponse, type StatusResponse } from '@immich-admin-tools/shared';
 import type { Browser } from 'wxt/browser';
 import type { Instance, InstanceSnapshot, LiveSnapshotMessage } from '../lib/messaging.ts';
 import { instancesItem, snapshotsItem } from '../lib/storage.ts';
 import { createBridgeClient } from './bridge-client.ts';
+import { readEventStream } from './event-stream.ts';
 
 export const LIVE_INTERVAL_MS = 2000;
+/** While a bridge streams its ticks, its status (versions, auto-heal, ...) is still polled this often. */
+const STREAMED_STATUS_EVERY = 5;
+/** A stream that failed is tried again after this long; polling covers the gap. */
+const STREAM_RETRY_MS = 5000;
+
+/** The status of the last poll with the counts of a streamed tick: what a poll would have said. */
+export function withStreamedQueues(status: StatusResponse, body: QueuesResponse): StatusResponse {
+  const sum = (pick: (q: QueuesResponse['queues'][number]) => number) =>
+    body.queues.reduce((total, q) => total + pick(q), 0);
+  return {
+    ...status,
+    queues: body.queues.length,
+    totalWaiting: sum((q) => waitingCount(q.counts)),
+    totalActive: sum((q) => q.counts.active),
+    stuckJobs: sum((q) => q.stuckJobs.length),
+    snapshotAt: body.snapshotAt,
+    stale: body.stale,
+  };
+}
 
 type Port = Browser.runtime.Port;
 
@@ -42,6 +64,9 @@ export interface PollerHooks {
 export function createPoller(hooks: PollerHooks) {
   const ports = new Set<Port>();
   let timer: ReturnType<typeof setInterval> | undefined;
+  /** Open event streams by instance id, and how many rounds each has skipped. */
+  const streams = new Map<string, { abort: AbortController; live: boolean; skipped: number; target: string }>();
+  const targetKey = (instance: Instance) => `${instance.bridgeUrl}\u0000${instance.token}`;
   // Rounds run one after another so two of them never interleave their storage writes.
   let chain: Promise<unknown> = Promise.resolve();
   let pendingAll: Promise<Record<string, InstanceSnapshot>> | undefined;
@@ -56,12 +81,21 @@ export function createPoller(hooks: PollerHooks) {
   };
   const push = (snapshot: InstanceSnapshot) => ports.forEach((port) => send(port, snapshot));
 
+  /** A streaming bridge needs no poll for its queues; its status is refreshed every few rounds. */
+  const skipsPoll = (instanceId: string, only?: string) => {
+    const stream = streams.get(instanceId);
+    if (only !== undefined || !stream?.live) return false;
+    stream.skipped = (stream.skipped + 1) % STREAMED_STATUS_EVERY;
+    return stream.skipped !== 0;
+  };
+
   const round = async (only?: string): Promise<Record<string, InstanceSnapshot>> => {
     const instances = await instancesItem.getValue();
     const previous = await snapshotsItem.getValue();
+    syncStreams(instances);
     const polled = await Promise.all(
       instances.map((instance) =>
-        only === undefined || instance.id === only
+        (only === undefined || instance.id === only) && !skipsPoll(instance.id, only)
           ? pollInstance(instance, previous[instance.id])
           : previous[instance.id],
       ),
@@ -83,6 +117,78 @@ export function createPoller(hooks: PollerHooks) {
     return run;
   };
 
+  /** A tick from a stream: stored, pushed and handed to the hook like a poll's result. */
+  const applyStreamed = (instanceId: string, body: QueuesResponse) =>
+    enqueue(async () => {
+      const instances = await instancesItem.getValue();
+      const previous = await snapshotsItem.getValue();
+      const last = previous[instanceId];
+      // Until one poll brought the status, a streamed tick has nothing to go with.
+      if (!last?.status || !instances.some((i) => i.id === instanceId)) return;
+      const status = withStreamedQueues(last.status, body);
+      const snapshot: InstanceSnapshot = {
+        instanceId,
+        status,
+        queues: body.queues,
+        fetchedAt: Date.now(),
+        error: status.connected ? null : last.error,
+      };
+      const next = { ...previous, [instanceId]: snapshot };
+      await snapshotsItem.setValue(next);
+      push(snapshot);
+      await hooks.onSnapshots(next, previous, instances);
+    });
+
+  const openStream = (instance: Instance) => {
+    const entry = { abort: new AbortController(), live: false, skipped: 0, target: targetKey(instance) };
+    streams.set(instance.id, entry);
+    const target = { bridgeUrl: instance.bridgeUrl, token: instance.token };
+    void readEventStream(
+      target,
+      {
+        onSnapshot: (body) => {
+          entry.live = true;
+          void applyStreamed(instance.id, body);
+        },
+      },
+      entry.abort.signal,
+    )
+      .catch(() => undefined)
+      .then(() => {
+        entry.live = false;
+        if (entry.abort.signal.aborted || streams.get(instance.id) !== entry) return;
+        // Ended or failed: poll meanwhile, and try again while pages are still open.
+        setTimeout(() => {
+          if (streams.get(instance.id) === entry && !entry.abort.signal.aborted) {
+            streams.delete(instance.id);
+            if (ports.size > 0) syncStreams();
+          }
+        }, STREAM_RETRY_MS);
+      });
+  };
+
+  /** One stream per configured instance while a port is open, none otherwise. */
+  function syncStreams(instances?: Instance[]): void {
+    if (ports.size === 0) {
+      for (const entry of streams.values()) entry.abort.abort();
+      streams.clear();
+      return;
+    }
+    if (!instances) {
+      void instancesItem.getValue().then((list) => syncStreams(list));
+      return;
+    }
+    for (const [id, entry] of streams) {
+      const instance = instances.find((i) => i.id === id);
+      // Removed, or pointed at another bridge or token since: that stream is not this instance's any more.
+      if (!instance || targetKey(instance) !== entry.target) {
+        entry.abort.abort();
+        streams.delete(id);
+      }
+    }
+    for (const instance of instances) if (!streams.has(instance.id)) openStream(instance);
+  }
+
   /** Polls every instance; calls made while a full round waits to start share it. */
   const pollAll = (): Promise<Record<string, InstanceSnapshot>> => {
     pendingAll ??= enqueue(() => {
@@ -102,6 +208,7 @@ export function createPoller(hooks: PollerHooks) {
       clearInterval(timer);
       timer = undefined;
     }
+    syncStreams();
   };
 
   return {
@@ -121,6 +228,10 @@ export function createPoller(hooks: PollerHooks) {
     },
     get liveCount() {
       return ports.size;
+    },
+    /** Instances whose ticks arrive over an open event stream. */
+    get streamingCount() {
+      return [...streams.values()].filter((entry) => entry.live).length;
     },
     stop() {
       ports.clear();

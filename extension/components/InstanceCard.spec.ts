@@ -68,6 +68,16 @@ describe('popup instance card', () => {
     expect(props.onClearStuck).toHaveBeenCalledWith('faceDetection', 'remove');
   });
 
+  it('hides every action of a read-only instance and says why', () => {
+    const snap = stuckSnapshot();
+    renderCard({ ...snap, status: { ...snap.status!, access: 'read' } });
+    expect(screen.getByTestId('read-only').textContent).toBe('Read-only token: actions hidden');
+    expect(screen.getAllByTestId('stuck-job')).toHaveLength(2);
+    expect(screen.queryByRole('button', { name: /Clear stuck/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^(Pause|Resume) / })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Open Face Detection in Immich' })).toBeTruthy();
+  });
+
   it('pauses a queue and opens its Immich page', async () => {
     const props = renderCard(stuckSnapshot());
     await fireEvent.click(screen.getByRole('button', { name: 'Pause Face Detection' }));

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseImmichPage } from '../lib/immich-page.ts';
 import { JobsPageState, type Send } from '../lib/state/jobs-page.svelte.ts';
 import { queueDto, renderSimPage } from '../test/jobs-page.fixture.ts';
-import { activeJob, instance, queueSummary, snapshot } from '../test/snapshot.factory.ts';
+import { activeJob, instance, queueSummary, snapshot, status } from '../test/snapshot.factory.ts';
 import { FALLBACK_DELAY_MS } from './fallback-panel.ts';
 import { startFeatures, type Feature } from './feature.ts';
 import { FEATURES } from './index.ts';
@@ -125,6 +125,39 @@ describe('jobs-page features on the imitation page', () => {
     expect(table?.parentElement?.querySelector('h1')?.textContent).toBe('Face Detection');
     const rows = table!.shadowRoot!.querySelectorAll('tr[data-iat-job]');
     expect(Array.from(rows, (row) => row.getAttribute('data-iat-state'))).toEqual(['hung', 'orphaned']);
+  });
+
+  it('offers no action on any panel of a read-only instance, and says why', async () => {
+    const state = liveState();
+    const queues = state.queues;
+    state.applySnapshot(snapshot(queues, { status: status(queues, { access: 'read' }) }));
+    renderSimPage('queues').update([queueDto('faceDetection', 2, 15, 2)]);
+    start('http://photos.test/admin/queues', state);
+    await settle();
+    const [bar] = hosts('summary-bar');
+    expect(shadowText(bar!)).toContain('Read-only token: actions hidden');
+    expect(bar!.shadowRoot!.querySelector('[data-iat-action]')).toBeNull();
+    const face = hosts('queue-card').find((host) => host.getAttribute('data-iat-slug') === 'face-detection')!;
+    expect(shadowText(face)).toContain('2 stuck');
+    const buttons = () =>
+      Array.from(face.shadowRoot!.querySelectorAll('button'), (b) => b.textContent?.replace(/\s+/g, ' ').trim());
+    expect(buttons()).toEqual(['Show 2 active job(s)']);
+    face.shadowRoot!.querySelector('button')!.click();
+    await settle();
+    expect(face.shadowRoot!.querySelectorAll('li[data-iat-job]')).toHaveLength(2);
+    expect(buttons()).toEqual(['Hide 2 active job(s)']);
+
+    scope.abort();
+    scope = new AbortController();
+    renderSimPage('detail', 'faceDetection');
+    start('http://photos.test/admin/queues/face-detection', state);
+    await settle();
+    const [table] = hosts('queue-detail');
+    expect(shadowText(table!)).toContain('Read-only token: actions hidden');
+    expect(table!.shadowRoot!.querySelectorAll('tr[data-iat-job]')).toHaveLength(2);
+    expect(
+      table!.shadowRoot!.querySelector('[data-iat-action="clear-job"], [data-iat-action="clear-stuck"]'),
+    ).toBeNull();
   });
 
   it('keeps the other features running when one throws', async () => {

@@ -4,6 +4,7 @@
  */
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type {
+  AutoHealRunResponse,
   ClearAllStuckResponse,
   ClearJobResponse,
   ClearMode,
@@ -17,6 +18,7 @@ import type {
   QueueCommandResponse,
   QueueDetail,
   QueueSummary,
+  RestartResponse,
   SettingsResponse,
   SettingsUpdate,
   StatsRange,
@@ -136,6 +138,10 @@ export interface ProtocolMap {
   ): BridgeResult<ProblemAssetsResponse>;
   setQuarantine(data: InstanceRef & { assetId: string; quarantined: boolean }): BridgeResult<QuarantineResponse>;
   resetAutoHeal(data: InstanceRef): BridgeResult<Record<string, unknown>>;
+  /** One auto-heal pass now. */
+  runAutoHeal(data: InstanceRef): BridgeResult<AutoHealRunResponse>;
+  /** Clears every stuck job, then restarts immich_server (only offered when status.restart.available). */
+  clearAllAndRestart(data: InstanceRef & { mode: ClearMode }): BridgeResult<RestartResponse>;
   testAlert(data: InstanceRef & { notifier?: string }): BridgeResult<Record<string, unknown>>;
   openJobsPage(data: InstanceRef & { slug?: string }): void;
   openHistory(data: InstanceRef & { queue?: string }): void;

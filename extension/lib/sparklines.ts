@@ -1,6 +1,6 @@
 /**
- * The Jobs-page cards' sparklines: the last hour of a queue's completions and failures, cut from one
- * /api/stats?range=24h answer for all cards, and drawn on a small canvas without any chart library.
+ * The Jobs-page cards' sparklines: the last hour of a queue's completions and failures, from one
+ * /api/stats?range=1h answer (minute buckets) for all cards, and drawn on a small canvas without any chart library.
  */
 import type { StatsResponse } from '@immich-admin-tools/shared';
 import type { Sparklines } from './messaging.ts';

@@ -335,7 +335,7 @@ export interface StatsPoint {
 
 export interface StatsResponse {
   range: StatsRange;
-  /** Bucket width: 1 min for 1h, 5 min for 24h, 1 h for 7d, 6 h for 30d. */
+  /** Bucket width: 1 min for 1h, 5 min for 24h, 1 h for 7d, 1 day for 30d. */
   bucketSeconds: number;
   from: string;
   to: string;
@@ -398,6 +398,8 @@ export interface ErrorBody {
     message: string;
     /** 400 from PUT /api/settings: one message per bad field, keyed `section.field` (e.g. `autoHeal.intervalSeconds`). */
     fields?: Record<string, string>;
+    /** 409 from a restart refused while one runs or in its cooldown: when to try again. */
+    retryAfterSeconds?: number;
   };
 }
 
@@ -501,4 +503,22 @@ export interface AlertTestRequest {
 
 export interface AlertTestResponse {
   results: { notifier: string; kind: string; result: 'sent' | 'failed'; error: string | null }[];
+}
+
+// ---- Auto-heal and restart (POST /api/auto-heal/run|reset, POST /api/actions/restart-immich|clear-all-and-restart) ----
+
+/** Answer of POST /api/auto-heal/run (one pass now) and /reset (breaker closed). */
+export interface AutoHealRunResponse {
+  autoHeal: AutoHealStatus;
+  /** What this pass did; empty for a reset. */
+  actions: AutoHealActionRecord[];
+}
+
+/** Answer of POST /api/actions/restart-immich; clear-all-and-restart adds what the clear did. */
+export interface RestartResponse {
+  restarted: true;
+  container: string;
+  /** ISO time the restart was asked for; `immich_restarted` is recorded once the workers are back. */
+  at: string;
+  cleared?: ClearAllStuckResponse;
 }

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
       );
     }
   } else {
-    const redis = await startRedisServer();
+    const redis = await startRedisServer({ ownProcessGroup: true });
     cleanups.push(() => redis.dispose());
     redisUrl = redis.url;
   }

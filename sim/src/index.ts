@@ -17,6 +17,7 @@ export {
   type WorkerProcess,
 } from './bull/workers.ts';
 export { startRedisServer, freePort, type RedisServer } from './redis/redis-server.ts';
+export { startFakeDocker, type FakeDocker, type FakeDockerOptions } from './fake-docker/fake-docker.ts';
 export {
   startFakeImmich,
   createFakeImmichApp,

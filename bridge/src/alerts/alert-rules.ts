@@ -51,7 +51,8 @@ function toJob(item: HistoryItem): AlertJob {
  */
 export class AlertRules {
   private readonly conditions = new Map<string, ConditionState>();
-  private batch: { stuck: AlertJob[]; resolved: AlertJob[]; healed: HistoryItem[] } = { stuck: [], resolved: [], healed: [] };
+  /** This tick's stuck-job starts and ends, in order, and auto-heal's actions. */
+  private batch: { jobs: { job: AlertJob; stuck: boolean }[]; healed: HistoryItem[] } = { jobs: [], healed: [] };
   private flushScheduled = false;
   /** Failures per queue per minute (minute number → count), two hours kept. */
   private readonly failures = new Map<string, Map<number, number>>();
@@ -69,15 +70,18 @@ export class AlertRules {
   row(item: HistoryItem): void {
     const condition = CONDITIONS[item.event];
     if (item.event === 'stuck_job_detected') {
-      this.later(() => this.batch.stuck.push(toJob(item)));
+      this.batch.jobs.push({ job: toJob(item), stuck: true });
+      this.flushSoon();
     } else if (STUCK_ENDS.has(item.event)) {
-      this.later(() => this.batch.resolved.push(toJob(item)));
+      this.batch.jobs.push({ job: toJob(item), stuck: false });
+      this.flushSoon();
     } else if (condition) {
       this.start(`${item.event}:${item.queue ?? ''}`, () => this.conditionAlert(item, condition, false));
     } else if (ENDINGS.has(item.event)) {
       const start = ENDINGS.get(item.event)!;
       this.end(`${start}:${item.queue ?? ''}`, () => this.conditionAlert(item, CONDITIONS[start]!, true));
-    } else if (item.event === 'immich_restarted') {
+    } else if (item.event === 'immich_restarted' && item.detail?.['result'] !== 'dry_run') {
+      // A dry run's "would restart" row restarted nothing.
       this.once('immich_restarted', {
         kind: 'immich_restarted',
         severity: 'info',
@@ -92,7 +96,10 @@ export class AlertRules {
         text: 'Auto-heal took too many actions this hour and stopped acting until the breaker is reset. Something keeps breaking.',
       });
     }
-    if (item.actor === 'auto-heal' && !NOT_ACTIONS.has(item.event)) this.later(() => this.batch.healed.push(item));
+    if (item.actor === 'auto-heal' && !NOT_ACTIONS.has(item.event)) {
+      this.batch.healed.push(item);
+      this.flushSoon();
+    }
   }
 
   /** A failed job from the events stream. */
@@ -132,7 +139,18 @@ export class AlertRules {
   }
 
   private base(kind: AlertKind, severity: AlertSeverity, queue: string | null, resolved: boolean): Alert {
-    return { kind, severity, resolved, title: '', text: '', lines: [], queue, jobs: [], link: this.settings.link, at: this.now() };
+    return {
+      kind,
+      severity,
+      resolved,
+      title: '',
+      text: '',
+      lines: [],
+      queue,
+      jobs: [],
+      link: this.settings.link,
+      at: this.now(),
+    };
   }
 
   private conditionAlert(item: HistoryItem, c: { kind: AlertKind; severity: AlertSeverity }, resolved: boolean): Alert {
@@ -143,8 +161,16 @@ export class AlertRules {
         `${q} has jobs waiting and workers connected, but nothing finishes: its workers cannot renew their locks.`,
         `${q} is moving again.`,
       ],
-      no_workers: [`No worker for ${q}`, `${q} has jobs but no BullMQ worker is connected.`, `A worker for ${q} is back.`],
-      redis_lost: ['Redis lost', "The bridge cannot reach Immich's Redis: no job can run.", 'Redis is reachable again.'],
+      no_workers: [
+        `No worker for ${q}`,
+        `${q} has jobs but no BullMQ worker is connected.`,
+        `A worker for ${q} is back.`,
+      ],
+      redis_lost: [
+        'Redis lost',
+        "The bridge cannot reach Immich's Redis: no job can run.",
+        'Redis is reachable again.',
+      ],
     };
     const [heading, started, ended] = words[c.kind]!;
     return { ...this.base(c.kind, c.severity, item.queue, resolved), title: heading, text: resolved ? ended : started };
@@ -161,7 +187,11 @@ export class AlertRules {
     const state = this.conditions.get(key);
     if (state?.active) return false;
     const notify = !this.coolingDown(key);
-    this.conditions.set(key, { active: true, notified: notify, lastSentAt: notify ? this.now() : (state?.lastSentAt ?? 0) });
+    this.conditions.set(key, {
+      active: true,
+      notified: notify,
+      lastSentAt: notify ? this.now() : (state?.lastSentAt ?? 0),
+    });
     return notify;
   }
 
@@ -188,8 +218,7 @@ export class AlertRules {
     return state !== undefined && this.now() - state.lastSentAt < this.settings.cooldownMinutes * MINUTE_MS;
   }
 
-  private later(add: () => void): void {
-    add();
+  private flushSoon(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => this.flush());
@@ -197,13 +226,16 @@ export class AlertRules {
 
   private flush(): void {
     this.flushScheduled = false;
-    const { stuck, resolved, healed } = this.batch;
-    this.batch = { stuck: [], resolved: [], healed: [] };
+    const { jobs, healed } = this.batch;
+    this.batch = { jobs: [], healed: [] };
 
     const key = (job: AlertJob) => `stuck:${job.queue}:${job.jobId}`;
-    const fresh = stuck.filter((job) => this.open(key(job)));
+    const fresh: AlertJob[] = [];
+    const ended: AlertJob[] = [];
+    for (const { job, stuck } of jobs) {
+      if (stuck ? this.open(key(job)) : this.close(key(job))) (stuck ? fresh : ended).push(job);
+    }
     if (fresh.length) this.emit(this.jobsAlert(fresh, false));
-    const ended = resolved.filter((job) => this.close(key(job)));
     if (ended.length) this.emit(this.jobsAlert(ended, true));
     if (healed.length) this.emit(this.healAlert(healed));
   }
@@ -222,7 +254,9 @@ export class AlertRules {
   }
 
   private healAlert(rows: HistoryItem[]): Alert {
-    const lines = rows.map((r) => [r.event.replaceAll('_', ' '), r.mode, r.queue, r.assetPath ?? r.jobId].filter(Boolean).join(' · '));
+    const lines = rows.map((r) =>
+      [r.event.replaceAll('_', ' '), r.mode, r.queue, r.assetPath ?? r.jobId].filter(Boolean).join(' · '),
+    );
     return {
       ...this.base('auto_heal', 'info', null, false),
       title: `Auto-heal acted (${rows.length})`,
@@ -235,6 +269,7 @@ export class AlertRules {
   /** Forgets conditions that ended and whose cooldown is over, so stuck-job keys do not pile up. */
   private prune(): void {
     const cutoff = this.now() - this.settings.cooldownMinutes * MINUTE_MS;
-    for (const [key, state] of this.conditions) if (!state.active && state.lastSentAt < cutoff) this.conditions.delete(key);
+    for (const [key, state] of this.conditions)
+      if (!state.active && state.lastSentAt < cutoff) this.conditions.delete(key);
   }
 }

@@ -27,7 +27,11 @@ const notifiersSchema = z
       ctx.addIssue({ code: 'custom', path: ['urls'], message: (error as Error).message });
     }
     if (Boolean(value.smtpUrl) !== Boolean(value.emailTo)) {
-      ctx.addIssue({ code: 'custom', path: [value.smtpUrl ? 'emailTo' : 'smtpUrl'], message: 'email needs both smtpUrl and emailTo' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [value.smtpUrl ? 'emailTo' : 'smtpUrl'],
+        message: 'email needs both smtpUrl and emailTo',
+      });
     }
   });
 
@@ -46,7 +50,8 @@ export function specsOf(value: NotifierSettings): NotifierSpec[] {
 
 /** Registers the `notifiers` section (URLs and secrets, write-only) and the `alerts` section (rules). */
 export function registerAlertSettings(settings: SettingsService, env: AlertEnv): void {
-  const pick = <K extends string, T>(key: K, value: T | null) => (value === null ? {} : ({ [key]: value } as Record<K, T>));
+  const pick = <K extends string, T>(key: K, value: T | null) =>
+    value === null ? {} : ({ [key]: value } as Record<K, T>);
   settings.register('notifiers', {
     schema: notifiersSchema,
     defaults: { urls: '', webhookSecret: '', smtpUrl: '', emailTo: '', emailFrom: '' },

@@ -34,4 +34,9 @@ export const severityAtLeast = (severity: AlertSeverity, min: AlertSeverity) => 
 
 /** `queue · file · state · age`, the line a stuck job gets in every format. */
 export const jobLine = (job: AlertJob) =>
-  [job.queue, job.file ?? `job ${job.jobId}`, job.state ?? 'stuck', job.ageSeconds === null ? 'age unknown' : formatDuration(job.ageSeconds)].join(' · ');
+  [
+    job.queue,
+    job.file ?? `job ${job.jobId}`,
+    job.state ?? 'stuck',
+    job.ageSeconds === null ? 'age unknown' : formatDuration(job.ageSeconds),
+  ].join(' · ');

@@ -70,7 +70,8 @@ export class AlertsService {
   /** Sends a test message to one notifier or all, one attempt each, and says how each went. */
   async test(notifier?: string): Promise<AlertTestResponse> {
     const all = this.delivery.notifiers;
-    if (all.length === 0) throw new AppError('NOT_CONFIGURED', 400, 'No notifier is configured (NOTIFY_URLS, SMTP_URL)');
+    if (all.length === 0)
+      throw new AppError('NOT_CONFIGURED', 400, 'No notifier is configured (NOTIFY_URLS, SMTP_URL)');
     const targets = notifier === undefined ? all : all.filter((n) => n.id === notifier);
     if (targets.length === 0) {
       throw new AppError('NOT_FOUND', 404, `No notifier "${notifier}" (known: ${all.map((n) => n.id).join(', ')})`);

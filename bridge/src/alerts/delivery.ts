@@ -81,7 +81,16 @@ export class Delivery {
     for (const spec of specs) {
       const old = this.channels.get(spec.id);
       if (old && JSON.stringify(old.spec) === JSON.stringify(spec)) next.set(spec.id, old);
-      else next.set(spec.id, { spec, pending: [], running: false, lastSentAt: null, lastError: null, failing: false, transport: null });
+      else
+        next.set(spec.id, {
+          spec,
+          pending: [],
+          running: false,
+          lastSentAt: null,
+          lastError: null,
+          failing: false,
+          transport: null,
+        });
     }
     for (const [id, channel] of this.channels) if (next.get(id) !== channel) this.retire(channel);
     this.channels = next;
@@ -98,7 +107,13 @@ export class Delivery {
       if (!severityAtLeast(alert.severity, channel.spec.minSeverity)) continue;
       if (channel.pending.length >= MAX_PENDING) {
         const dropped = channel.pending.shift()!;
-        this.onResult({ notifier: channel.spec, alert: dropped, result: 'given_up', attempts: 0, error: 'backlog full' });
+        this.onResult({
+          notifier: channel.spec,
+          alert: dropped,
+          result: 'given_up',
+          attempts: 0,
+          error: 'backlog full',
+        });
       }
       channel.pending.push(alert);
       if (!channel.running) void this.work(channel);
@@ -178,8 +193,17 @@ export class Delivery {
         this.changes++;
         if (!failure.retryable || attempt >= this.options.maxAttempts || this.abort.signal.aborted) {
           channel.failing = true;
-          this.logger.warn({ notifier: channel.spec.id, kind: alert.kind, err: failure.message, attempts: attempt }, 'alert given up');
-          this.onResult({ notifier: channel.spec, alert, result: 'given_up', attempts: attempt, error: failure.message });
+          this.logger.warn(
+            { notifier: channel.spec.id, kind: alert.kind, err: failure.message, attempts: attempt },
+            'alert given up',
+          );
+          this.onResult({
+            notifier: channel.spec,
+            alert,
+            result: 'given_up',
+            attempts: attempt,
+            error: failure.message,
+          });
           return;
         }
         const backoff = Math.min(MAX_BACKOFF_MS, this.options.baseDelayMs * 2 ** (attempt - 1));
@@ -211,7 +235,14 @@ export class Delivery {
         signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.abort.signal]),
       });
     } catch (error) {
-      const cause = error instanceof Error && error.name === 'TimeoutError' ? `no answer in ${this.options.timeoutMs} ms` : String(error);
+      // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is in its cause.
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      const cause =
+        error instanceof Error && error.name === 'TimeoutError'
+          ? `no answer in ${this.options.timeoutMs} ms`
+          : code
+            ? `cannot connect (${code})`
+            : String(error);
       throw new DeliveryError(cause, true);
     }
     // The body is never needed; reading it frees the connection.
@@ -223,7 +254,12 @@ export class Delivery {
 
   private async sendEmail(channel: Channel, alert: Alert): Promise<void> {
     const t = this.options.timeoutMs;
-    channel.transport ??= createTransport({ url: channel.spec.url, connectionTimeout: t, greetingTimeout: t, socketTimeout: t });
+    channel.transport ??= createTransport({
+      url: channel.spec.url,
+      connectionTimeout: t,
+      greetingTimeout: t,
+      socketTimeout: t,
+    });
     const host = new URL(channel.spec.url).hostname;
     try {
       await channel.transport.sendMail({

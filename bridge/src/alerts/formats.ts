@@ -57,21 +57,42 @@ function discord(spec: NotifierSpec, alert: Alert): OutgoingRequest {
   });
 }
 
+/** Slack's mrkdwn reads `<…>` as links and `&` as entities: file names must not. */
+const slackEscape = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
 function slack(spec: NotifierSpec, alert: Alert): OutgoingRequest {
-  const list = lines(alert);
+  const list = lines(alert).map(slackEscape);
   return json(spec.url, {
     // Shown in notifications and by clients without blocks.
     text: `${heading(alert)}: ${alert.text}`,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: heading(alert).slice(0, 150) } },
-      { type: 'section', text: { type: 'mrkdwn', text: alert.text } },
-      ...(list.length ? [{ type: 'section', text: { type: 'mrkdwn', text: list.map((l) => `• ${l}`).join('\n').slice(0, 2900) } }] : []),
+      { type: 'section', text: { type: 'mrkdwn', text: slackEscape(alert.text) } },
+      ...(list.length
+        ? [
+            {
+              type: 'section',
+              text: {
+                type: 'mrkdwn',
+                text: list
+                  .map((l) => `• ${l}`)
+                  .join('\n')
+                  .slice(0, 2900),
+              },
+            },
+          ]
+        : []),
       {
         type: 'context',
         elements: [{ type: 'mrkdwn', text: `*${alert.resolved ? 'resolved' : alert.severity}* · ${NAME}` }],
       },
       ...(alert.link
-        ? [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open the Jobs page' }, url: alert.link }] }]
+        ? [
+            {
+              type: 'actions',
+              elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open the Jobs page' }, url: alert.link }],
+            },
+          ]
         : []),
     ],
   });
@@ -158,7 +179,12 @@ function webhook(spec: NotifierSpec, alert: Alert, secret: string | null, nowMs:
 }
 
 /** The request an HTTP notifier sends for an alert. */
-export function formatRequest(spec: NotifierSpec, alert: Alert, webhookSecret: string | null, nowMs: number): OutgoingRequest {
+export function formatRequest(
+  spec: NotifierSpec,
+  alert: Alert,
+  webhookSecret: string | null,
+  nowMs: number,
+): OutgoingRequest {
   switch (spec.kind) {
     case 'discord':
       return discord(spec, alert);

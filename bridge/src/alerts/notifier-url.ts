@@ -44,19 +44,23 @@ export function parseNotifierUrl(raw: string): Omit<NotifierSpec, 'id'> {
   url.username = '';
   url.password = '';
   const path = url.pathname.replace(/^\/+|\/+$/g, '');
+  // The shorthands' ids are read raw: a URL parser would take discord://123/… for an IPv4 host.
+  const parts = input
+    .slice(scheme.length + 3)
+    .split('?')[0]!
+    .replace(/\/+$/, '');
 
   switch (kind) {
     case 'discord':
       if (shorthand) {
-        // discord://<id>/<token>: the URL parser put the id in the host.
-        if (!/^\d+$/.test(url.hostname) || !path) throw new Error('discord:// needs <webhook id>/<webhook token>');
-        return { kind, minSeverity, url: `https://discord.com/api/webhooks/${url.hostname}/${path}` };
+        if (!/^\d+\/[\w-]+$/.test(parts)) throw new Error('discord:// needs <webhook id>/<webhook token>');
+        return { kind, minSeverity, url: `https://discord.com/api/webhooks/${parts}` };
       }
       return { kind, minSeverity, url: url.toString() };
     case 'slack':
       if (shorthand) {
-        if (path.split('/').length !== 2) throw new Error('slack:// needs <T…>/<B…>/<secret>');
-        return { kind, minSeverity, url: `https://hooks.slack.com/services/${url.hostname.toUpperCase()}/${path}` };
+        if (!/^\w+\/\w+\/\w+$/.test(parts)) throw new Error('slack:// needs <T…>/<B…>/<secret>');
+        return { kind, minSeverity, url: `https://hooks.slack.com/services/${parts}` };
       }
       return { kind, minSeverity, url: url.toString() };
     case 'ntfy': {

@@ -4,6 +4,9 @@ import { ImmichError, type ImmichRepository } from '../immich/immich.repository.
 export interface AssetLabel {
   path: string;
   fileName: string;
+  /** For the problem-assets list; unknown when Immich did not say. */
+  mimeType?: string | null;
+  fileSize?: number | null;
 }
 
 interface Entry {
@@ -62,7 +65,8 @@ export class AssetCache {
   private async fetch(assetId: string): Promise<void> {
     try {
       const asset = await this.immich!.asset(assetId);
-      this.store(assetId, { path: asset.originalPath, fileName: asset.originalFileName }, FOUND_TTL_MS);
+      const label = { path: asset.originalPath, fileName: asset.originalFileName };
+      this.store(assetId, { ...label, mimeType: asset.mimeType, fileSize: asset.fileSize }, FOUND_TTL_MS);
     } catch (error) {
       const refused = error instanceof ImmichError && error.kind !== 'unavailable';
       if (!refused) this.logger.debug({ assetId, err: String(error) }, 'asset lookup failed');

@@ -163,7 +163,12 @@ export class HistoryRecorder {
         assetId: job.assetId,
         assetPath: job.assetPath,
         ageSeconds: job.ageSeconds,
-        detail: { state: job.state, thresholdSeconds: summary.thresholdSeconds, attempts: job.attempts, stalls: job.stalls },
+        detail: {
+          state: job.state,
+          thresholdSeconds: summary.thresholdSeconds,
+          attempts: job.attempts,
+          stalls: job.stalls,
+        },
         at: now,
         dedupKey: `detected:${key}`,
       });
@@ -203,7 +208,12 @@ export class HistoryRecorder {
           event: CONDITION_EVENTS[condition].begin,
           actor: 'bridge',
           queue: summary.name,
-          detail: { condition, waiting: summary.counts.waiting, active: summary.counts.active, workers: summary.workers },
+          detail: {
+            condition,
+            waiting: summary.counts.waiting,
+            active: summary.counts.active,
+            workers: summary.workers,
+          },
           at: now,
         });
       } else if (!active && since !== undefined) {

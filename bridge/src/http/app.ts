@@ -11,11 +11,14 @@ import type { Deps } from './deps.ts';
 import { actionsRoutes } from './routes/actions.route.ts';
 import { alertsRoutes } from './routes/alerts.route.ts';
 import { assetsRoutes } from './routes/assets.route.ts';
+import { autoHealRoutes } from './routes/auto-heal.route.ts';
 import { eventsRoutes } from './routes/events.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
 import { historyRoutes } from './routes/history.route.ts';
 import { metricsRoutes } from './routes/metrics.route.ts';
+import { problemAssetsRoutes } from './routes/problem-assets.route.ts';
 import { queuesRoutes } from './routes/queues.route.ts';
+import { restartRoutes } from './routes/restart.route.ts';
 import { settingsRoutes } from './routes/settings.route.ts';
 import { statsRoutes } from './routes/stats.route.ts';
 import { statusRoutes } from './routes/status.route.ts';
@@ -39,6 +42,13 @@ const metricsTokens = (deps: Deps) =>
  */
 export function createApp(deps: Deps, logger: Logger) {
   const app = new Hono<AppEnv>()
+    .use(async (c, next) => {
+      await next();
+      // The route's pattern, never the path or query: a client may paste a token or mail data into either.
+      if (logger.isLevelEnabled('debug')) {
+        logger.debug({ method: c.req.method, route: c.req.routePath, status: c.res.status }, 'request');
+      }
+    })
     .use(secureHeaders())
     .route('/api/health', healthRoutes(deps))
     .route('/metrics', metricsRoutes(deps.metrics, metricsTokens(deps)))
@@ -47,6 +57,9 @@ export function createApp(deps: Deps, logger: Logger) {
     .route('/api/status', statusRoutes(deps))
     .route('/api/queues', queuesRoutes(deps))
     .route('/api/actions', actionsRoutes(deps))
+    .route('/api/actions', restartRoutes(deps))
+    .route('/api/auto-heal', autoHealRoutes(deps))
+    .route('/api/problem-assets', problemAssetsRoutes(deps))
     .route('/api/alerts', alertsRoutes(deps))
     .route('/api/assets', assetsRoutes(deps))
     .route('/api/history', historyRoutes(deps))
@@ -59,6 +72,10 @@ export function createApp(deps: Deps, logger: Logger) {
     if (error instanceof AppError) {
       const body = errorBody(error.code, error.message);
       if (error.fields) body.error.fields = error.fields;
+      if (error.retryAfterSeconds !== undefined) {
+        body.error.retryAfterSeconds = error.retryAfterSeconds;
+        c.header('retry-after', String(error.retryAfterSeconds));
+      }
       return c.json(body, error.status);
     }
     if (error instanceof HTTPException) {
@@ -68,7 +85,10 @@ export function createApp(deps: Deps, logger: Logger) {
         error.status as ContentfulStatusCode,
       );
     }
-    logger.error({ err: error instanceof Error ? error.message : String(error), path: c.req.path }, 'request failed');
+    logger.error(
+      { err: error instanceof Error ? error.message : String(error), route: c.req.routePath },
+      'request failed',
+    );
     return c.json(errorBody('INTERNAL', 'Internal error; see the bridge log'), 500);
   });
   return app;

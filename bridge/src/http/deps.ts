@@ -2,9 +2,12 @@ import type { ActionsService } from '../actions/actions.service.ts';
 import type { AlertsService } from '../alerts/alerts.service.ts';
 import type { AssetCache } from '../assets/asset-cache.ts';
 import type { ImmichRepository } from '../immich/immich.repository.ts';
+import type { HealService } from '../heal/heal.service.ts';
 import type { ImmichStatus } from '../immich/immich-status.ts';
 import type { MetricsService } from '../metrics/metrics.service.ts';
+import type { ProblemAssetsService } from '../quarantine/problem-assets.service.ts';
 import type { QueueRepository } from '../redis/queue.repository.ts';
+import type { RestartService } from '../restart/restart.service.ts';
 import type { SnapshotService } from '../snapshot/snapshot.service.ts';
 import type { HistoryService } from '../store/history.service.ts';
 import type { SettingsService } from '../store/settings.service.ts';
@@ -26,6 +29,9 @@ export interface Deps {
   settings: SettingsService;
   metrics: MetricsService;
   alerts: AlertsService;
+  heal: HealService;
+  restart: RestartService;
+  problemAssets: ProblemAssetsService;
   /** METRICS_TOKEN, also accepted on GET /metrics; null when unset. */
   metricsToken: string | null;
 }

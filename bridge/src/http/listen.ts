@@ -1,6 +1,6 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { getRequestListener, type ServerType } from '@hono/node-server';
+import { getRequestListener, RequestError, type ServerType } from '@hono/node-server';
 import type { ErrorCode } from '@immich-admin-tools/shared';
 import { errorBody } from '../errors.ts';
 import { MAX_BODY_BYTES } from './body.ts';
@@ -23,6 +23,7 @@ function parserRejection(code: string | undefined): { status: number; code: Erro
 }
 
 const json = (code: ErrorCode, message: string) => JSON.stringify(errorBody(code, message));
+const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** Node's `clientError`: answers the parser's rejection as JSON where nothing was sent yet, then closes. */
 function answerParserError(error: NodeJS.ErrnoException, socket: Socket): void {
@@ -69,7 +70,13 @@ function refuseOversize(req: IncomingMessage, res: ServerResponse): void {
  * framing (Content-Length or chunked). GET and HEAD go straight through.
  */
 function bodyLimitedListener(fetch: Parameters<typeof getRequestListener>[0]) {
-  const handle = getRequestListener(fetch);
+  // The adapter refuses some targets before Hono sees them (a backslash in the path, a bad Host): as JSON too.
+  const handle = getRequestListener(fetch, {
+    errorHandler: (error) =>
+      error instanceof RequestError
+        ? new Response(json('BAD_REQUEST', error.message), { status: 400, headers: JSON_HEADERS })
+        : new Response(json('INTERNAL', 'Internal error; see the bridge log'), { status: 500, headers: JSON_HEADERS }),
+  });
   return (req: IncomingMessage, res: ServerResponse) => {
     // Any method, GET too: an oversize body left unread would make the close after the answer a reset.
     if (Number(req.headers['content-length']) > MAX_BODY_BYTES) return refuseOversize(req, res);

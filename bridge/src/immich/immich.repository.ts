@@ -40,9 +40,16 @@ export class ImmichRepository {
     return this.call(() => getAboutInfo(this.opts()));
   }
 
-  async asset(id: string): Promise<{ originalPath: string; originalFileName: string }> {
+  async asset(
+    id: string,
+  ): Promise<{ originalPath: string; originalFileName: string; mimeType: string | null; fileSize: number | null }> {
     const asset = await this.call(() => getAssetInfo({ id }, this.opts()));
-    return { originalPath: asset.originalPath, originalFileName: asset.originalFileName };
+    return {
+      originalPath: asset.originalPath,
+      originalFileName: asset.originalFileName,
+      mimeType: asset.originalMimeType ?? null,
+      fileSize: asset.exifInfo?.fileSizeInByte ?? null,
+    };
   }
 
   async thumbnail(id: string): Promise<{ body: ArrayBuffer; contentType: string }> {

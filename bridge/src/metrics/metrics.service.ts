@@ -115,7 +115,8 @@ export class MetricsService {
       collect() {
         this.reset();
         for (const q of queues()) {
-          for (const condition of QUEUE_CONDITIONS) this.set({ queue: q.name, condition }, q.conditions.includes(condition) ? 1 : 0);
+          for (const condition of QUEUE_CONDITIONS)
+            this.set({ queue: q.name, condition }, q.conditions.includes(condition) ? 1 : 0);
         }
       },
     });

@@ -1,6 +1,9 @@
 /** Every Immich BullMQ key the bridge names. Immich's prefix has been `immich_bull` since 2022. */
 export const IMMICH_PREFIX = 'immich_bull';
 
+/** The bridge's own keys (locks between bridges on one Redis); never under Immich's prefix. */
+export const BRIDGE_PREFIX = 'immich_admin_tools';
+
 export const queuePrefix = (queue: string) => `${IMMICH_PREFIX}:${queue}:`;
 
 export const queueKeys = (queue: string) => {

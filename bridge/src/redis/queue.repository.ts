@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { ReplyError, type Redis } from 'ioredis';
 import { redisUnavailable, unknownOutcome } from '../errors.ts';
 import { COMMAND_TIMEOUT_MS, isNotSent, isTimeout, type RedisLink } from './connection.ts';
-import { IMMICH_PREFIX, META_SCAN_PATTERN, queueFromClientName, queueFromMetaKey, queueKeys } from './keys.ts';
+import { BRIDGE_PREFIX, IMMICH_PREFIX, META_SCAN_PATTERN, queueFromClientName, queueFromMetaKey, queueKeys } from './keys.ts';
 import { CLEAR_CODES, defineScripts, type ScriptCommands } from './scripts.ts';
 
 export interface RawActiveJob {
@@ -209,6 +209,33 @@ export class QueueRepository {
       default:
         throw new Error(`unexpected reply from clear-active-job: ${JSON.stringify(reply)}`);
     }
+  }
+
+  /** Removes jobs of quarantined assets that still wait (remove-waiting-jobs-0.lua); reports those already active. */
+  async removeWaitingJobs(
+    queue: string,
+    assetIds: string[],
+    jobIds: string[],
+  ): Promise<{ jobId: string; assetId: string; result: 'removed' | 'active' | 'gone' }[]> {
+    const k = queueKeys(queue);
+    const reply = (await this.write(`the removal of ${queue}'s quarantined jobs`, () =>
+      this.redis.removeWaitingJobs(k.prefix, assetIds.length, ...assetIds, ...jobIds),
+    )) as Raw[];
+    const results = ['gone', 'removed', 'active'] as const;
+    return reply.map((row) => {
+      const r = row as Raw[];
+      return { jobId: String(r[0]), assetId: String(r[1]), result: results[int(r[2])] ?? 'gone' };
+    });
+  }
+
+  /**
+   * A short lock under the bridge's own prefix (SET NX PX), so two bridges on one Redis never act on the
+   * same thing twice; true when `owner` got it now or already holds it.
+   */
+  async tryLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const key = `${BRIDGE_PREFIX}:${name}`;
+    const reply = await this.write(`the lock ${name}`, () => this.redis.set(key, owner, 'PX', ttlMs, 'NX'));
+    return reply === 'OK' || (await this.read(() => this.redis.get(key))) === owner;
   }
 
   async failedPage(queue: string, offset: number, limit: number): Promise<{ total: number; jobs: RawFailedJob[] }> {

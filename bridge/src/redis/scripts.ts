@@ -6,6 +6,7 @@ const SCRIPTS = {
   snapshot: 'snapshot-0.lua',
   clearActiveJob: 'clear-active-job-10.lua',
   failedPage: 'failed-page-1.lua',
+  removeWaitingJobs: 'remove-waiting-jobs-0.lua',
 } as const;
 
 type RedisValue = string | number | null | RedisValue[];
@@ -14,6 +15,7 @@ export interface ScriptCommands {
   snapshot(...args: (string | number)[]): Promise<RedisValue[]>;
   clearActiveJob(...args: (string | number)[]): Promise<RedisValue[]>;
   failedPage(...args: (string | number)[]): Promise<RedisValue[]>;
+  removeWaitingJobs(...args: (string | number)[]): Promise<RedisValue[]>;
 }
 
 /** Registers the scripts on a client; ioredis sends EVALSHA and reloads a script Redis forgot (after a restart). */

@@ -1,4 +1,4 @@
-import { QUEUES, queueInfo, type QueueSummary } from '@immich-admin-tools/shared';
+import { QUEUES, queueInfo, type QueueCondition, type QueueSummary } from '@immich-admin-tools/shared';
 import type { AssetCache } from '../assets/asset-cache.ts';
 import { observeLock, type LockHistory } from '../classify/classifier.ts';
 import type { Config } from '../config.ts';
@@ -50,6 +50,9 @@ const RENEWAL_PERIOD_MS = 15_000;
 
 type Listener = (snapshot: Snapshot) => void;
 type FinishedListener = (job: FinishedJob) => void;
+/** Jobs the events stream shows added in one tick, per queue (id and name; no data). */
+export type AddedJobs = { queue: string; jobs: { jobId: string; name: string | null }[] }[];
+type AddedListener = (added: AddedJobs) => void;
 
 /** The catalogue's thresholds, STUCK_THRESHOLDS over them: the policy when no settings store is wired. */
 export const staticThresholds = (config: Pick<Config, 'stuckThresholds'>): ThresholdPolicy => ({
@@ -75,6 +78,7 @@ export class SnapshotService {
   private readonly lastWorker = new Map<string, number>();
   private readonly listeners = new Set<Listener>();
   private readonly finishedListeners = new Set<FinishedListener>();
+  private readonly addedListeners = new Set<AddedListener>();
   private lastReadMs = 0;
   private timer: NodeJS.Timeout | null = null;
   /** The read in progress, and the one queued after it that every caller arriving meanwhile shares. */
@@ -133,6 +137,17 @@ export class SnapshotService {
     return () => this.finishedListeners.delete(listener);
   }
 
+  /** The jobs each tick saw added (the stream's `added` events), after the tick was recorded. */
+  onAdded(listener: AddedListener): () => void {
+    this.addedListeners.add(listener);
+    return () => this.addedListeners.delete(listener);
+  }
+
+  /** When a queue's condition began (bridge clock), as recorded in history. */
+  conditionSince(queue: string, condition: QueueCondition): number | null {
+    return this.memory?.recorder.conditionSince(queue, condition) ?? null;
+  }
+
   /** How long the last successful tick's Redis read took (ms). */
   get lastReadDurationMs(): number {
     return this.lastReadMs;
@@ -172,7 +187,8 @@ export class SnapshotService {
   private async read(): Promise<void> {
     try {
       if (this.scanCursor === null) {
-        for (const name of await this.repository.discoverQueues()) if (!CATALOGUE.has(name)) this.uncatalogued.add(name);
+        for (const name of await this.repository.discoverQueues())
+          if (!CATALOGUE.has(name)) this.uncatalogued.add(name);
         this.scanCursor = '0';
       }
       const started = performance.now();
@@ -222,7 +238,8 @@ export class SnapshotService {
     const queues = raw.queues.map((state) => {
       const ingest = this.rates.ingest(state, now);
       for (const job of ingest.finished) {
-        if (job.event === 'completed' && job.durationMs !== null) this.adaptive.add(state.name, job.jobName, job.durationMs);
+        if (job.event === 'completed' && job.durationMs !== null)
+          this.adaptive.add(state.name, job.jobName, job.durationMs);
       }
       finished.push(...ingest.finished);
       const workers = raw.workers.get(state.name) ?? 0;
@@ -266,6 +283,15 @@ export class SnapshotService {
     // Recorded before anyone hears of the tick: a row is on disk before it is shown or alerted.
     this.memory?.recorder.commitTick({ now: at, offsetMs: at - now, queues: ticked });
     for (const job of finished) for (const listener of this.finishedListeners) listener(job);
+    if (this.addedListeners.size > 0) {
+      const added: AddedJobs = raw.queues
+        .map((state) => ({
+          queue: state.name,
+          jobs: state.events.flatMap((e) => (e.event === 'added' && e.jobId ? [{ jobId: e.jobId, name: e.name }] : [])),
+        }))
+        .filter((q) => q.jobs.length > 0);
+      if (added.length > 0) for (const listener of this.addedListeners) listener(added);
+    }
     const bullmqVersion = raw.queues.find((q) => q.version)?.version?.replace(/^bullmq:/, '') ?? null;
     return { at, redisNow: now, queues, bullmqVersion };
   }

@@ -10,7 +10,11 @@ export const DEFAULT_STALL_MINUTES = 5;
 const schema = z.object({
   stuckThresholds: z.record(
     z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'not a queue name'),
-    z.number().int('whole seconds').min(1, 'at least 1 s').max(7 * 24 * 3600, 'at most 7 days'),
+    z
+      .number()
+      .int('whole seconds')
+      .min(1, 'at least 1 s')
+      .max(7 * 24 * 3600, 'at most 7 days'),
   ),
   adaptiveFactor: z.number().min(0, '0 turns it off').max(100, 'at most 100'),
   stallMinutes: z.number().int('whole minutes').min(1, 'at least 1 minute').max(1440, 'at most 24 h'),

@@ -85,7 +85,8 @@ export class HistoryRepository {
         jobName: row.jobName ?? null,
         assetId: row.assetId ?? null,
         assetPath: row.assetPath ?? null,
-        ageSeconds: row.ageSeconds === undefined || row.ageSeconds === null ? null : Math.round(row.ageSeconds * 10) / 10,
+        ageSeconds:
+          row.ageSeconds === undefined || row.ageSeconds === null ? null : Math.round(row.ageSeconds * 10) / 10,
         actor: row.actor,
         mode: row.mode ?? null,
         detail: row.detail ? JSON.stringify(row.detail) : null,
@@ -126,7 +127,7 @@ export class HistoryRepository {
   stuckPerBucket(since: number, until: number, bucketMs: number, queue?: string): { t: number; count: number }[] {
     return this.db
       .prepare(
-        `SELECT (ts / @bucket) * @bucket AS t, count(*) AS count FROM history
+        `SELECT ts - ts % @bucket AS t, count(*) AS count FROM history
          WHERE event = 'stuck_job_detected' AND ts >= @since AND ts < @until ${queue ? 'AND queue = @queue' : ''}
          GROUP BY 1 ORDER BY 1`,
       )

@@ -8,9 +8,11 @@ const bucketTable = (name: string) => `
     completed INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
     dur_count INTEGER NOT NULL DEFAULT 0, dur_sum REAL NOT NULL DEFAULT 0, dur_max REAL NOT NULL DEFAULT 0,
     lost INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (queue, job_name, t)
+    -- job_name first: the queue totals of a time range (job_name '') are one contiguous run of the key.
+    PRIMARY KEY (job_name, t, queue)
   ) WITHOUT ROWID;
-  CREATE INDEX ${name}_by_time ON ${name} (job_name, t);`;
+  -- Per job name over a time range: covering, so it never visits the table.
+  CREATE INDEX ${name}_by_time ON ${name} (t, job_name, queue, completed, failed, dur_count, dur_sum, dur_max);`;
 
 export const MIGRATIONS: readonly string[] = [
   `
@@ -59,5 +61,28 @@ export const MIGRATIONS: readonly string[] = [
 
   -- Settings changed through the API, one JSON document per section.
   CREATE TABLE settings (section TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
+  `,
+  `
+  -- Orphans auto-heal sent back to wait once: a second time the same job is failed instead.
+  CREATE TABLE heal_retried (queue TEXT NOT NULL, job_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (queue, job_id));
+  CREATE INDEX heal_retried_at ON heal_retried (at);
+
+  -- Assets whose jobs got stuck or failed, folded from history rows as they are written.
+  CREATE TABLE problem_asset (
+    asset_id TEXT PRIMARY KEY,
+    asset_path TEXT,
+    times_stuck INTEGER NOT NULL DEFAULT 0,
+    times_failed INTEGER NOT NULL DEFAULT 0,
+    queues TEXT NOT NULL DEFAULT '[]',
+    job_names TEXT NOT NULL DEFAULT '[]',
+    last_error TEXT,
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    quarantined INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX problem_asset_last_seen ON problem_asset (last_seen, asset_id);
+  CREATE INDEX problem_asset_stuck ON problem_asset (times_stuck, asset_id);
+  CREATE INDEX problem_asset_failed ON problem_asset (times_failed, asset_id);
+  CREATE INDEX problem_asset_quarantined ON problem_asset (asset_id) WHERE quarantined = 1;
   `,
 ];

@@ -26,10 +26,12 @@ export class Retention {
 
   start(): void {
     const loop = () => {
-      this.running = this.prune().then(() => {}).finally(() => {
-        this.running = null;
-        if (!this.stopped) this.timer = setTimeout(loop, EVERY_MS);
-      });
+      this.running = this.prune()
+        .then(() => {})
+        .finally(() => {
+          this.running = null;
+          if (!this.stopped) this.timer = setTimeout(loop, EVERY_MS);
+        });
     };
     this.timer = setTimeout(loop, 5_000);
   }

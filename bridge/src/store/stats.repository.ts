@@ -57,7 +57,7 @@ export class StatsRepository {
       statement: db.prepare(`
         INSERT INTO ${table} (queue, job_name, t, completed, failed, dur_count, dur_sum, dur_max, lost)
         VALUES (@queue, @jobName, @t, @completed, @failed, @durCount, @durSum, @durMax, @lost)
-        ON CONFLICT (queue, job_name, t) DO UPDATE SET
+        ON CONFLICT (job_name, t, queue) DO UPDATE SET
           completed = completed + excluded.completed, failed = failed + excluded.failed,
           dur_count = dur_count + excluded.dur_count, dur_sum = dur_sum + excluded.dur_sum,
           dur_max = max(dur_max, excluded.dur_max), lost = lost + excluded.lost`),
@@ -88,26 +88,36 @@ export class StatsRepository {
     }
   }
 
-  /** Queue totals per bucket of `bucketMs` (a multiple of the table's width). */
-  series(table: BucketTable, from: number, to: number, bucketMs: number, queue?: string): BucketRow[] {
+  /** The queue total rows (job name '') of a time range, in key order; the caller buckets them. */
+  queueRows(table: BucketTable, from: number, to: number, queue?: string): BucketRow[] {
     return this.db
       .prepare(
-        `SELECT queue, (t / @bucket) * @bucket AS t, sum(completed) AS completed, sum(failed) AS failed,
-           sum(dur_count) AS durCount, sum(dur_sum) AS durSum, max(dur_max) AS durMax, sum(lost) AS lost
-         FROM ${table} WHERE job_name = '' AND t >= @from AND t < @to ${queue ? 'AND queue = @queue' : ''}
-         GROUP BY queue, 2 ORDER BY queue, 2`,
+        `SELECT queue, t, completed, failed, dur_count AS durCount, dur_sum AS durSum, dur_max AS durMax, lost
+         FROM ${table} WHERE job_name = '' AND t >= @from AND t < @to ${queue ? 'AND queue = @queue' : ''}`,
       )
-      .all({ bucket: bucketMs, from, to, ...(queue ? { queue } : {}) }) as BucketRow[];
+      .all({ from, to, ...(queue ? { queue } : {}) }) as BucketRow[];
   }
 
-  totals(table: BucketTable, from: number, to: number, queue?: string): { completed: number; failed: number } {
-    const row = this.db
+  /** Completed and failed since each of the given times, in one pass over the hour buckets. */
+  totalsSince(
+    since: { day: number; week: number; month: number },
+    to: number,
+    queue?: string,
+  ): { completedDay: number; failedDay: number; completedWeek: number; completedMonth: number } {
+    return this.db
       .prepare(
-        `SELECT coalesce(sum(completed), 0) AS completed, coalesce(sum(failed), 0) AS failed FROM ${table}
-         WHERE job_name = '' AND t >= @from AND t < @to ${queue ? 'AND queue = @queue' : ''}`,
+        `SELECT coalesce(sum(CASE WHEN t >= @day THEN completed END), 0) AS completedDay,
+           coalesce(sum(CASE WHEN t >= @day THEN failed END), 0) AS failedDay,
+           coalesce(sum(CASE WHEN t >= @week THEN completed END), 0) AS completedWeek,
+           coalesce(sum(completed), 0) AS completedMonth
+         FROM stats_hour WHERE job_name = '' AND t >= @month AND t < @to ${queue ? 'AND queue = @queue' : ''}`,
       )
-      .get({ from, to, ...(queue ? { queue } : {}) }) as { completed: number; failed: number };
-    return row;
+      .get({ ...since, to, ...(queue ? { queue } : {}) }) as {
+      completedDay: number;
+      failedDay: number;
+      completedWeek: number;
+      completedMonth: number;
+    };
   }
 
   byJobName(table: BucketTable, from: number, to: number, queue?: string): JobNameRow[] {
@@ -121,11 +131,11 @@ export class StatsRepository {
       .all({ from, to, ...(queue ? { queue } : {}) }) as JobNameRow[];
   }
 
-  /** Completions by UTC hour of day. */
-  peakHours(from: number, to: number, queue?: string): { hour: number; completed: number }[] {
+  /** Completions by UTC hour of day, from minute or hour buckets. */
+  peakHours(table: 'stats_minute' | 'stats_hour', from: number, to: number, queue?: string): { hour: number; completed: number }[] {
     return this.db
       .prepare(
-        `SELECT (t / ${HOUR}) % 24 AS hour, sum(completed) AS completed FROM stats_hour
+        `SELECT (t % ${DAY}) / ${HOUR} AS hour, sum(completed) AS completed FROM ${table}
          WHERE job_name = '' AND t >= @from AND t < @to ${queue ? 'AND queue = @queue' : ''}
          GROUP BY 1 ORDER BY 1`,
       )
@@ -136,7 +146,7 @@ export class StatsRepository {
   prune(table: BucketTable, cutoff: number, batch: number): number {
     return this.db
       .prepare(
-        `DELETE FROM ${table} WHERE (queue, job_name, t) IN (SELECT queue, job_name, t FROM ${table} WHERE t < ? LIMIT ?)`,
+        `DELETE FROM ${table} WHERE (job_name, t, queue) IN (SELECT job_name, t, queue FROM ${table} WHERE t < ? LIMIT ?)`,
       )
       .run(cutoff, batch).changes;
   }

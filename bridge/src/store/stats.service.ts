@@ -1,5 +1,5 @@
-import type { StatsPoint, StatsRange, StatsResponse } from '@immich-admin-tools/shared';
-import type { BucketTable } from './stats.repository.ts';
+import type { StatsRange, StatsResponse } from '@immich-admin-tools/shared';
+import type { BucketRow, BucketTable } from './stats.repository.ts';
 import type { Store } from './store.ts';
 
 const MINUTE = 60_000;
@@ -11,8 +11,11 @@ const RANGES: Record<StatsRange, { span: number; table: BucketTable; bucket: num
   '1h': { span: HOUR, table: 'stats_minute', bucket: MINUTE },
   '24h': { span: DAY, table: 'stats_minute', bucket: 5 * MINUTE },
   '7d': { span: 7 * DAY, table: 'stats_hour', bucket: HOUR },
-  '30d': { span: 30 * DAY, table: 'stats_hour', bucket: 6 * HOUR },
+  // A month in days: 30 points a queue, read from the day buckets without touching the hours.
+  '30d': { span: 30 * DAY, table: 'stats_day', bucket: DAY },
 };
+
+type Sum = BucketRow;
 
 const avg = (sum: number, count: number) => (count > 0 ? Math.round(sum / count) : null);
 const rate = (failed: number, completed: number) =>
@@ -29,39 +32,68 @@ export class StatsService {
     const from = to - span;
     const stats = this.store.stats;
 
-    const series = new Map<string, StatsPoint[]>();
-    for (const row of stats.series(table, from, to, bucket, queue)) {
-      let points = series.get(row.queue);
-      if (!points) series.set(row.queue, (points = []));
-      points.push({
-        t: new Date(row.t).toISOString(),
-        completed: row.completed,
-        failed: row.failed,
-        avgDurationMs: avg(row.durSum, row.durCount),
-        maxDurationMs: row.durCount > 0 ? Math.round(row.durMax) : null,
-        lost: row.lost,
-      });
+    // One read of the range and the one before it; bucketing, totals and peak hours are summed here.
+    const series = new Map<string, Map<number, Sum>>();
+    const inRange = { completed: 0, failed: 0 };
+    const before = { completed: 0, failed: 0 };
+    for (const row of stats.queueRows(table, from - span, to, queue)) {
+      if (row.t < from) {
+        before.completed += row.completed;
+        before.failed += row.failed;
+        continue;
+      }
+      inRange.completed += row.completed;
+      inRange.failed += row.failed;
+      let buckets = series.get(row.queue);
+      if (!buckets) series.set(row.queue, (buckets = new Map()));
+      const t = row.t - (row.t % bucket);
+      const sum = buckets.get(t);
+      if (!sum) {
+        buckets.set(t, { ...row, t });
+        continue;
+      }
+      sum.completed += row.completed;
+      sum.failed += row.failed;
+      sum.durCount += row.durCount;
+      sum.durSum += row.durSum;
+      sum.durMax = Math.max(sum.durMax, row.durMax);
+      sum.lost += row.lost;
     }
-    const inRange = stats.totals(table, from, to, queue);
-    const before = stats.totals(table, from - span, from, queue);
     const hourNow = Math.floor(now / HOUR) * HOUR + HOUR;
-    const day = stats.totals('stats_hour', hourNow - DAY, hourNow, queue);
+    const recent = stats.totalsSince(
+      { day: hourNow - DAY, week: hourNow - 7 * DAY, month: hourNow - 30 * DAY },
+      hourNow,
+      queue,
+    );
     return {
       range,
       bucketSeconds: bucket / 1000,
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      series: [...series].map(([name, points]) => ({ queue: name, points })),
+      series: [...series]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, buckets]) => ({
+          queue: name,
+          points: [...buckets.values()]
+            .sort((a, b) => a.t - b.t)
+            .map((sum) => ({
+              t: new Date(sum.t).toISOString(),
+              completed: sum.completed,
+              failed: sum.failed,
+              avgDurationMs: avg(sum.durSum, sum.durCount),
+              maxDurationMs: sum.durCount > 0 ? Math.round(sum.durMax) : null,
+              lost: sum.lost,
+            })),
+        })),
       totals: {
-        completedToday: day.completed,
-        completedWeek: stats.totals('stats_hour', hourNow - 7 * DAY, hourNow, queue).completed,
-        completedMonth: stats.totals('stats_hour', hourNow - 30 * DAY, hourNow, queue).completed,
-        failedToday: day.failed,
+        completedToday: recent.completedDay,
+        completedWeek: recent.completedWeek,
+        completedMonth: recent.completedMonth,
+        failedToday: recent.failedDay,
         failureRate: rate(inRange.failed, inRange.completed),
       },
       previousFailureRate: rate(before.failed, before.completed),
-      // A month per job name reads day buckets: the range's edges are then whole days.
-      byJobName: stats.byJobName(range === '30d' ? 'stats_day' : table, from, to, queue).map((row) => ({
+      byJobName: stats.byJobName(table, from, to, queue).map((row) => ({
         queue: row.queue,
         jobName: row.jobName,
         completed: row.completed,
@@ -69,7 +101,7 @@ export class StatsService {
         avgDurationMs: avg(row.durSum, row.durCount),
         maxDurationMs: row.durCount > 0 ? Math.round(row.durMax) : null,
       })),
-      peakHours: stats.peakHours(from, to, queue),
+      peakHours: stats.peakHours(table === 'stats_minute' ? table : 'stats_hour', from, to, queue),
       stuck: this.store.history
         .stuckPerBucket(from, to, bucket, queue)
         .map((row) => ({ t: new Date(row.t).toISOString(), count: row.count })),

@@ -8,6 +8,12 @@ import { ask, type Send } from './insights.svelte.ts';
 
 export const TIMELINE_PAGE_SIZE = 50;
 
+/** `?limit=` of the page URL (1–1000, the bridge's maximum), else the default page size. */
+export function pageSizeFromUrl(url: URL): number {
+  const limit = Number(url.searchParams.get('limit'));
+  return Number.isInteger(limit) && limit >= 1 && limit <= 1000 ? limit : TIMELINE_PAGE_SIZE;
+}
+
 /** The filters a user sets; empty strings mean "any". Times are ISO strings. */
 export interface TimelineFilters {
   queue: string;
@@ -97,10 +103,18 @@ export class TimelineState {
   /** Drops answers of a query that was replaced while in flight. */
   #generation = 0;
 
-  constructor(send: Send, instanceId: () => string | null, filters: TimelineFilters = emptyFilters()) {
+  #pageSize: number;
+
+  constructor(
+    send: Send,
+    instanceId: () => string | null,
+    filters: TimelineFilters = emptyFilters(),
+    pageSize = TIMELINE_PAGE_SIZE,
+  ) {
     this.#send = send;
     this.#instanceId = instanceId;
     this.filters = filters;
+    this.#pageSize = pageSize;
   }
 
   /** Loads the first page of the current filters. */
@@ -110,7 +124,7 @@ export class TimelineState {
     const generation = ++this.#generation;
     this.loading = true;
     this.error = null;
-    const query = { ...historyQuery(this.filters), limit: TIMELINE_PAGE_SIZE };
+    const query = { ...historyQuery(this.filters), limit: this.#pageSize };
     const result = await ask(() => this.#send('getHistory', { instanceId, ...query }));
     if (generation !== this.#generation) return;
     this.loading = false;
@@ -130,7 +144,7 @@ export class TimelineState {
     if (!instanceId || this.nextBefore === null || this.loadingMore) return;
     const generation = this.#generation;
     this.loadingMore = true;
-    const query = { ...historyQuery(this.filters), limit: TIMELINE_PAGE_SIZE, before: this.nextBefore };
+    const query = { ...historyQuery(this.filters), limit: this.#pageSize, before: this.nextBefore };
     const result = await ask(() => this.#send('getHistory', { instanceId, ...query }));
     this.loadingMore = false;
     if (generation !== this.#generation) return;

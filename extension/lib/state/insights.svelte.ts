@@ -75,10 +75,15 @@ export class InsightsState {
     this.instances.find((i) => i.id === this.instanceId) ?? this.instances[0] ?? null,
   );
 
-  /** The selected instance's token may only read: no action buttons anywhere. */
-  readonly readOnly: boolean = $derived(
-    this.instance ? this.snapshots.get(this.instance.id)?.status?.access === 'read' : false,
-  );
+  /** What the selected instance's token may do; unknown until its status arrived. */
+  readonly access: 'full' | 'read' | 'unknown' = $derived.by(() => {
+    const status = this.instance ? this.snapshots.get(this.instance.id)?.status : null;
+    if (!status) return 'unknown';
+    return status.access === 'read' ? 'read' : 'full';
+  });
+
+  /** No action buttons anywhere for a read-only token, nor before the token's access is known. */
+  readonly readOnly: boolean = $derived(this.access !== 'full');
 
   readonly overview: OverviewRow[] = $derived(
     this.instances.map((instance) => ({

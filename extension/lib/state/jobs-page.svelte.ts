@@ -3,7 +3,14 @@
  * background, and applied so that a snapshot without news writes no reactive state), a one-second clock for live timers, queue details, thumbnails, and the actions.
  * Every call goes through the background's messages; nothing here touches the page.
  */
-import type { ActiveJob, ClearMode, QueueDetail, QueueSummary, StatusResponse } from '@immich-admin-tools/shared';
+import type {
+  ActiveJob,
+  ClearMode,
+  QueueDetail,
+  QueueSummary,
+  RestartStatus,
+  StatusResponse,
+} from '@immich-admin-tools/shared';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { isReadOnly } from '../access.ts';
 import { describeError } from '../job-text.ts';
@@ -35,6 +42,8 @@ export interface Health {
   stale: boolean;
   immichVersion: string | null;
   autoHeal: StatusResponse['autoHeal'] | null;
+  /** Whether the bridge can restart immich_server (Docker control configured). */
+  restart: RestartStatus | null;
   /** The instance holds the read-only token: the panels offer no actions. */
   readOnly: boolean;
   error: BridgeError | null;
@@ -149,6 +158,7 @@ export class JobsPageState {
       stale: status?.stale ?? false,
       immichVersion: status?.immichVersion ?? null,
       autoHeal: status?.autoHeal ?? null,
+      restart: status?.restart ?? null,
       readOnly: isReadOnly(status),
       error,
     };
@@ -248,6 +258,49 @@ export class JobsPageState {
       queue,
       (instanceId) => this.#send('retryFailed', { instanceId, queue }),
       (data) => `Queued ${data.count} failed job(s) again.`,
+    );
+  }
+
+  /** Switches auto-heal on or off (PUT /api/settings, persisted by the bridge). */
+  setAutoHeal(enabled: boolean): Promise<void> {
+    return this.#act(
+      'auto-heal-switch',
+      null,
+      (instanceId) => this.#send('updateSettings', { instanceId, update: { autoHeal: { enabled } } }),
+      () => (enabled ? 'Auto-heal is on.' : 'Auto-heal is off.'),
+    );
+  }
+
+  runAutoHeal(): Promise<void> {
+    return this.#act(
+      'auto-heal-run',
+      null,
+      (instanceId) => this.#send('runAutoHeal', { instanceId }),
+      (data) => {
+        const done = data.actions.filter((a) => a.result === 'done' || a.result === 'dry_run').length;
+        return data.autoHeal.breaker?.open
+          ? 'Auto-heal is stopped: its breaker is open.'
+          : `Auto-heal ran: ${done} action(s).`;
+      },
+    );
+  }
+
+  clearAllAndRestart(mode: ClearMode): Promise<void> {
+    return this.#act(
+      'clear-restart',
+      null,
+      (instanceId) => this.#send('clearAllAndRestart', { instanceId, mode }),
+      (data) => `Cleared ${data.cleared?.cleared ?? 0} stuck job(s) and restarted ${data.container}.`,
+    );
+  }
+
+  /** Quarantines a job's asset: its new jobs are removed before they run, until it is released. */
+  quarantine(queue: string, assetId: string): Promise<void> {
+    return this.#act(
+      `quarantine:${assetId}`,
+      queue,
+      (instanceId) => this.#send('setQuarantine', { instanceId, assetId, quarantined: true }),
+      () => 'Asset quarantined: its jobs are removed before they run, until it is released in Insights.',
     );
   }
 

@@ -61,6 +61,11 @@ export interface RedisServerOptions {
   appendonly?: boolean;
   /** Allows `DEBUG SLEEP` (a slow Redis in fault tests). */
   debugCommand?: boolean;
+  /**
+   * Its own process group, out of reach of a terminal's Ctrl-C (which signals the whole foreground group): the
+   * demo stops it last, after the workers that use it.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
@@ -73,7 +78,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir];
     args.push(...(options.appendonly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
     if (options.debugCommand) args.push('--enable-debug-command', 'yes');
-    const proc = spawn(options.binary ?? 'redis-server', args, { stdio: 'ignore' });
+    const proc = spawn(options.binary ?? 'redis-server', args, {
+      stdio: 'ignore',
+      detached: options.ownProcessGroup ?? false,
+    });
     child = proc;
     const exited = new Promise<never>((_, reject) =>
       proc.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`))),

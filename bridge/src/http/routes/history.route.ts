@@ -25,7 +25,10 @@ const eventList = z
 
 export const historyQuery = z
   .strictObject({
-    queue: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'not a queue name').optional(),
+    queue: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'not a queue name')
+      .optional(),
     event: eventList.optional(),
     assetId: z.uuid('not an asset id').optional(),
     jobId: z.string().regex(JOB_ID_PATTERN, 'not a BullMQ job id').optional(),

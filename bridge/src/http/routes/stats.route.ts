@@ -6,7 +6,10 @@ import { validate } from '../validation.ts';
 
 const statsQuery = z.strictObject({
   range: z.enum(STATS_RANGES, `must be one of ${STATS_RANGES.join(', ')}`).default('24h'),
-  queue: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'not a queue name').optional(),
+  queue: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'not a queue name')
+    .optional(),
 });
 
 export const statsRoutes = (deps: Deps) =>

@@ -18,9 +18,16 @@ function statusBody(deps: Deps, access: Access, stale: boolean): StatusResponse 
     stuckJobs: sum((q) => q.stuckJobs.length),
     snapshotAt: snapshot ? new Date(snapshot.at).toISOString() : null,
     stale,
-    // No auto-heal loop runs in this version of the bridge.
-    autoHeal: { enabled: false, action: null },
+    autoHeal: deps.heal.status(),
+    restart: deps.restart.status,
     access,
+    conditions: queues.flatMap((q) =>
+      q.conditions.map((condition) => ({
+        queue: q.name,
+        condition,
+        since: new Date(deps.snapshots.conditionSince(q.name, condition) ?? snapshot!.at).toISOString(),
+      })),
+    ),
     notifiers: deps.alerts.status,
   };
 }
@@ -37,6 +44,8 @@ export const statusRoutes = (deps: Deps) => {
       deps.snapshots.isConnected,
       deps.immichStatus.version,
       deps.alerts.statusRevision,
+      deps.heal.revision,
+      deps.restart.revision,
     ];
     return sendCached(
       c,
