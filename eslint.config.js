@@ -5,7 +5,18 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-  { ignores: ['**/node_modules/', '.output/', '.wxt/', 'coverage/', 'test-output/', '.scratch/', '**/*.lua'] },
+  {
+    ignores: [
+      '**/node_modules/',
+      '**/dist/',
+      '.output/',
+      '.wxt/',
+      'coverage/',
+      'test-output/',
+      '.scratch/',
+      '**/*.lua',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs['flat/recommended'],

@@ -1,9 +1,10 @@
 /**
  * `pnpm --filter @immich-admin-tools/bridge bundle`: the bridge as one ESM file, `bridge/dist/main.js`, which
  * the image runs with plain `node` (no tsx loader). Next to it: `lua/` (scripts.ts reads `./lua/*.lua`
- * relative to the module). Native modules stay external and come from node_modules at run time.
+ * relative to the module) and a package.json saying ESM. Native modules stay external and come from
+ * node_modules at run time.
  */
-import { cpSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -44,6 +45,10 @@ const result = await build({
   logLevel: 'warning',
 });
 cpSync(here('./src/redis/lua'), `${outdir}/lua`, { recursive: true });
+// dist/ copied on its own (the image) still loads main.js as ESM.
+writeFileSync(`${outdir}/package.json`, '{ "type": "module" }\n');
 
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-process.stdout.write(`bridge/dist/main.js written (${(bytes / 1024 / 1024).toFixed(1)} MB with its map), lua/ copied\n`);
+process.stdout.write(
+  `bridge/dist/main.js written (${(bytes / 1024 / 1024).toFixed(1)} MB with its map), lua/ copied\n`,
+);

@@ -16,9 +16,11 @@ const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
 const uses = (action: string) => steps.filter((s) => s.uses?.startsWith(`${action}@`));
 
 const scriptsOf = (dir: string) =>
-  (JSON.parse(readFileSync(new URL(`../${dir}package.json`, import.meta.url), 'utf8')) as {
-    scripts?: Record<string, string>;
-  }).scripts ?? {};
+  (
+    JSON.parse(readFileSync(new URL(`../${dir}package.json`, import.meta.url), 'utf8')) as {
+      scripts?: Record<string, string>;
+    }
+  ).scripts ?? {};
 const workspaceDirs: Record<string, string> = {
   '@immich-admin-tools/bridge': 'bridge/',
   '@immich-admin-tools/sim': 'sim/',

@@ -15,7 +15,8 @@ import {
 } from '@immich-admin-tools/sim';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchExtension, type ExtensionBrowser } from './support/browser.ts';
+import { cardPanel, cardRoot } from './jobs-page.helpers.ts';
+import { addInstanceViaOptions, launchExtension, type ExtensionBrowser } from './support/browser.ts';
 import { shot } from './support/shots.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
@@ -28,14 +29,30 @@ const FAILING = 2;
 const READ_TOKEN = 'e2e-read-only-token-0123456789';
 
 interface ChromeStorage {
-  chrome: { storage: { local: { set(items: object): Promise<void> } } };
+  chrome: {
+    storage: { local: { set(items: object): Promise<void>; get(key: string): Promise<Record<string, unknown>> } };
+  };
+}
+interface StoredInstance {
+  id: string;
+  name: string;
+  immichUrl: string;
+  bridgeUrl: string;
+  token: string;
 }
 type ChartElement = HTMLElement & { chartData?: (number | null)[][] };
 
 describe('insights page against a real bridge', () => {
   let stack: Stack;
   let browser: ExtensionBrowser;
+  /** Id the options page gave the instance of the real bridge. */
+  let home: string;
   const workers: SimWorker[] = [];
+  const setInstances = (instances: StoredInstance[]) =>
+    browser.worker.evaluate(
+      (items) => (globalThis as unknown as ChromeStorage).chrome.storage.local.set({ instances: items }),
+      instances,
+    );
 
   const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
     const response = await fetch(`${stack.bridge.url}${path}`, {
@@ -75,15 +92,24 @@ describe('insights page against a real bridge', () => {
   beforeAll(async () => {
     stack = await startStack({ stuckThresholds: `${HUNG_QUEUE}=3`, env: { BRIDGE_READ_TOKEN: READ_TOKEN } });
     browser = await launchExtension();
-    const downBridge = `http://127.0.0.1:${await freePort()}`;
-    const instances = [
-      { id: 'home', name: 'Home', immichUrl: stack.immich.url, bridgeUrl: stack.bridge.url, token: stack.bridge.token },
-      { id: 'cabin', name: 'Cabin', immichUrl: 'http://127.0.0.1:9', bridgeUrl: downBridge, token: 'nope' },
-    ];
-    await browser.worker.evaluate(
-      (items) => (globalThis as unknown as ChromeStorage).chrome.storage.local.set({ instances: items }),
-      instances,
+    // The real bridge as a user adds it (which also registers the Jobs-page script), and one that is down.
+    const options = await addInstanceViaOptions(browser, {
+      name: 'Home',
+      immichUrl: stack.immich.url,
+      bridgeUrl: stack.bridge.url,
+      token: stack.bridge.token,
+    });
+    await options.close();
+    const stored = await browser.worker.evaluate(() =>
+      (globalThis as unknown as ChromeStorage).chrome.storage.local.get('instances'),
     );
+    const [added] = stored.instances as StoredInstance[];
+    home = added!.id;
+    const downBridge = `http://127.0.0.1:${await freePort()}`;
+    await setInstances([
+      added!,
+      { id: 'cabin', name: 'Cabin', immichUrl: 'http://127.0.0.1:9', bridgeUrl: downBridge, token: 'nope' },
+    ]);
 
     // Real work: completions, failures, and jobs that hang past their threshold and are then cleared.
     await addImmichJobs(stack.redis.url, DONE_QUEUE, immichJobsFor(DONE_QUEUE, DONE));
@@ -116,29 +142,29 @@ describe('insights page against a real bridge', () => {
     const page = await open('');
     const rows = page.getByTestId('overview-row');
     await page
-      .locator('[data-testid="overview-row"][data-instance="home"] [data-testid="completed-today"]')
+      .locator(`[data-testid="overview-row"][data-instance="${home}"] [data-testid="completed-today"]`)
       .filter({ hasText: /\d/ })
       .waitFor();
     expect(await rows.count()).toBe(2);
-    const home = page.locator('[data-testid="overview-row"][data-instance="home"]');
+    const homeRow = page.locator(`[data-testid="overview-row"][data-instance="${home}"]`);
     const cabin = page.locator('[data-testid="overview-row"][data-instance="cabin"]');
     await cabin.locator('text=Unreachable').waitFor();
-    expect(await home.getAttribute('data-connection')).toBe('Connected');
+    expect(await homeRow.getAttribute('data-connection')).toBe('Connected');
     const stats = await api<StatsResponse>('/api/stats?range=24h');
-    expect(Number((await home.getByTestId('completed-today').textContent())?.replace(/\D/g, ''))).toBe(
+    expect(Number((await homeRow.getByTestId('completed-today').textContent())?.replace(/\D/g, ''))).toBe(
       stats.totals.completedToday,
     );
-    expect(Number((await home.getByTestId('failed-today').textContent())?.replace(/\D/g, ''))).toBe(
+    expect(Number((await homeRow.getByTestId('failed-today').textContent())?.replace(/\D/g, ''))).toBe(
       stats.totals.failedToday,
     );
-    expect(await home.getByTestId('stuck-now').textContent()).toMatch(/0/);
+    expect(await homeRow.getByTestId('stuck-now').textContent()).toMatch(/0/);
     await shots(page, 'overview');
     await page.close();
   });
 
   it('lists the stuck jobs in the timeline with the URL’s filters, pages with the cursor and links each asset', async () => {
     const expected = await historyIds(`queue=${HUNG_QUEUE}&event=stuck_job_detected`);
-    const page = await open(`instance=home&view=timeline&queue=${HUNG_QUEUE}&event=stuck_job_detected&limit=2`);
+    const page = await open(`instance=${home}&view=timeline&queue=${HUNG_QUEUE}&event=stuck_job_detected&limit=2`);
     const rows = page.getByTestId('history-row');
     await rows.nth(1).waitFor();
     expect(await rows.count()).toBe(2);
@@ -162,7 +188,7 @@ describe('insights page against a real bridge', () => {
 
   it('exports the filtered range from the bridge with the same rows as the API', async () => {
     const expected = await historyIds(`queue=${HUNG_QUEUE}`);
-    const page = await open(`instance=home&view=timeline&queue=${HUNG_QUEUE}&limit=2`);
+    const page = await open(`instance=${home}&view=timeline&queue=${HUNG_QUEUE}&limit=2`);
     await page.getByTestId('history-row').first().waitFor();
     const [ndjson] = await Promise.all([
       page.waitForEvent('download'),
@@ -187,7 +213,7 @@ describe('insights page against a real bridge', () => {
 
   it('draws each chart from the bridge’s stats', async () => {
     const stats = await api<StatsResponse>('/api/stats?range=24h');
-    const page = await open('instance=home&view=charts');
+    const page = await open(`instance=${home}&view=charts`);
     const chart = (id: string) => page.locator(`[data-testid="${id}"] [data-chart]`);
     await chart('chart-throughput').locator('canvas').waitFor();
     const data = (id: string) => chart(id).evaluate((el) => (el as ChartElement).chartData ?? []);
@@ -246,7 +272,7 @@ describe('insights page against a real bridge', () => {
       return body.items.length >= HUNG ? body : undefined;
     }, 'problem assets');
     const target = listed.items[0]!;
-    const page = await open('instance=home&view=problems');
+    const page = await open(`instance=${home}&view=problems`);
     const row = page.locator(`[data-testid="problem-asset"][data-asset-id="${target.assetId}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain(target.assetFileName ?? target.assetId);
@@ -276,8 +302,34 @@ describe('insights page against a real bridge', () => {
     await page.close();
   });
 
+  it('draws the last hour on each Jobs-page card, from one stats request for all cards', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${stack.immich.url}/admin/queues`);
+    const spark = cardPanel(page, 'smart-search').locator('[data-iat-sparkline]');
+    await spark.waitFor({ timeout: 20_000 });
+    expect(await spark.getAttribute('data-completed')).toBe(String(DONE));
+    expect(await cardPanel(page, 'ocr').locator('[data-iat-sparkline]').getAttribute('data-failed')).toBe(
+      String(FAILING),
+    );
+    const drawn = await spark.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let count = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) count++;
+      return count;
+    });
+    expect(drawn).toBeGreaterThan(20);
+    const durations = await page.evaluate(() => performance.getEntriesByName('iat-sparkline').map((e) => e.duration));
+    expect(durations.length).toBeGreaterThan(0);
+    console.log(
+      `[e2e] sparkline draw: ${durations.length} cards, max ${Math.max(...durations).toFixed(2)} ms, mean ${(durations.reduce((a, b) => a + b, 0) / durations.length).toFixed(2)} ms (budget 2 ms)`,
+    );
+    await shot(cardRoot(page, 'smart-search'), 'insights', 'sparkline-card');
+    await page.close();
+  });
+
   it('shows a bad setting’s error beside it, and a good one survives a bridge restart', async () => {
-    const page = await open('instance=home&view=settings');
+    const page = await open(`instance=${home}&view=settings`);
     const interval = page.locator('input[name="autoHeal.intervalSeconds"]');
     await interval.fill('0');
     await interval.blur();
@@ -302,10 +354,9 @@ describe('insights page against a real bridge', () => {
   });
 
   it('shows every view to a read-only token, without a single action button', async () => {
-    await browser.worker.evaluate(
-      (items) => (globalThis as unknown as ChromeStorage).chrome.storage.local.set({ instances: items }),
-      [{ id: 'reader', name: 'Reader', immichUrl: stack.immich.url, bridgeUrl: stack.bridge.url, token: READ_TOKEN }],
-    );
+    await setInstances([
+      { id: 'reader', name: 'Reader', immichUrl: stack.immich.url, bridgeUrl: stack.bridge.url, token: READ_TOKEN },
+    ]);
     const page = await open('instance=reader&view=problems');
     await page.getByTestId('problem-asset').first().waitFor();
     await page.getByTestId('read-only').waitFor();

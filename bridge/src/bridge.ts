@@ -7,10 +7,15 @@ import { loadConfig, type Config } from './config.ts';
 import { registerAutoHealSettings } from './heal/auto-heal-settings.ts';
 import { HealRepository } from './heal/heal.repository.ts';
 import { HealService } from './heal/heal.service.ts';
+import { CompatibilityService } from './compat/compatibility.service.ts';
 import { createApp } from './http/app.ts';
 import { closeServer, listen } from './http/listen.ts';
 import { ImmichRepository } from './immich/immich.repository.ts';
 import { ImmichStatus } from './immich/immich-status.ts';
+import { registerImportModeSettings } from './import-mode/import-mode-settings.ts';
+import { ImportModeRepository } from './import-mode/import-mode.repository.ts';
+import { ImportModeService } from './import-mode/import-mode.service.ts';
+import { InspectService } from './inspect/inspect.service.ts';
 import { createLogger, type DestinationStream, type Logger } from './logger.ts';
 import { MetricsService } from './metrics/metrics.service.ts';
 import { ProblemAssetRepository } from './quarantine/problem-asset.repository.ts';
@@ -73,10 +78,22 @@ export async function startBridge(
     cursors: store.state.cursors(),
     thresholds: thresholdSettings(settings, config),
   });
-  const actions = new ActionsService(repository, snapshots, immich, logger.child({ module: 'actions' }), {
-    history,
-    recorder,
-  });
+  const compat = new CompatibilityService(
+    {
+      immichVersion: () => immichStatus.version,
+      bullmqVersion: () => snapshots.snapshot?.bullmqVersion ?? null,
+    },
+    config.allowUntested,
+    logger.child({ module: 'compat' }),
+  );
+  const actions = new ActionsService(
+    repository,
+    snapshots,
+    immich,
+    logger.child({ module: 'actions' }),
+    { history, recorder },
+    compat,
+  );
   const retention = new Retention(store, config.historyRetentionDays, logger.child({ module: 'retention' }));
   history.record({ event: 'bridge_started', actor: 'bridge', detail: { pid: process.pid } });
   const metrics = new MetricsService(snapshots, immichStatus);
@@ -123,9 +140,22 @@ export async function startBridge(
     logger: logger.child({ module: 'auto-heal' }),
   });
 
+  // Subscribed before the first tick: a restart in the middle of an import carries on from its first snapshot.
+  const importMode = new ImportModeService({
+    actions,
+    snapshots,
+    repository: new ImportModeRepository(store.db),
+    settings,
+    current: registerImportModeSettings(settings, config.importMode),
+    canPause: immich !== null,
+    logger: logger.child({ module: 'import-mode' }),
+  });
+
   await Promise.all([immichStatus.start(), whenReady(redis, 3000), restart.start()]);
   quarantine.start();
   await snapshots.tick();
+  // Both versions are known now: warns at start-up when either is outside the tested range.
+  compat.current();
   snapshots.start();
   retention.start();
   heal.start();
@@ -149,6 +179,9 @@ export async function startBridge(
       heal,
       restart,
       problemAssets,
+      importMode,
+      inspect: new InspectService(repository),
+      compat,
     },
     logger.child({ module: 'http' }),
   );
@@ -156,6 +189,7 @@ export async function startBridge(
   // Finishes what is in flight before letting go of Redis, so a write that started completes.
   const stop = async () => {
     await heal.stop();
+    await importMode.stop();
     await snapshots.stop();
     await quarantine.stop();
     restart.stop();

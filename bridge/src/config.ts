@@ -35,8 +35,12 @@ export interface Config {
   metricsToken: string | null;
   alerts: AlertEnv;
   autoHeal: AutoHealEnv;
+  /** IMPORT_MODE_ENABLED and IMPORT_MODE_ORDER (comma-separated queues); null when unset. */
+  importMode: { enabled: boolean | null; order: string[] | null };
   /** DOCKER_HOST (default unix:///var/run/docker.sock) and IMMICH_CONTAINER_NAME (default immich_server). */
   docker: { host: string; container: string };
+  /** ALLOW_UNTESTED: clear jobs even on a BullMQ major the bridge was never tested with. */
+  allowUntested: boolean;
 }
 
 /** The auto-heal and quarantine variables as given; null when unset (their settings sections hold the defaults). */
@@ -199,6 +203,8 @@ const envSchema = z.object({
   AUTO_HEAL_MAX_ACTIONS_PER_HOUR: intIn(1, 10_000).optional(),
   RESTART_COOLDOWN_MINUTES: intIn(0, 1440).optional(),
   QUARANTINE_AFTER: intIn(0, 1000).optional(),
+  IMPORT_MODE_ENABLED: flag.optional(),
+  IMPORT_MODE_ORDER: queueList.optional(),
   DOCKER_HOST: z
     .string()
     .regex(/^(unix:\/\/\/\S+|(tcp|http|https):\/\/[^\s/]+\/?)$/, 'must be unix:///path/docker.sock or tcp://host:port')
@@ -207,6 +213,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a container name or id')
     .default('immich_server'),
+  ALLOW_UNTESTED: flag.default(false),
 });
 
 type Env = Record<string, string | undefined>;
@@ -325,6 +332,11 @@ export function loadConfig(env: Env = process.env): Config {
       restartCooldownMinutes: e.RESTART_COOLDOWN_MINUTES ?? null,
       quarantineAfter: e.QUARANTINE_AFTER ?? null,
     },
+    importMode: {
+      enabled: e.IMPORT_MODE_ENABLED ?? null,
+      order: e.IMPORT_MODE_ORDER ? [...e.IMPORT_MODE_ORDER] : null,
+    },
     docker: { host: e.DOCKER_HOST, container: e.IMMICH_CONTAINER_NAME },
+    allowUntested: e.ALLOW_UNTESTED,
   });
 }

@@ -80,7 +80,10 @@ it('answers 503 while Redis is frozen, never "done", runs nothing it refused, an
   const ids = await orphanedJobs(h, redisServer.url, 'faceDetection', 6);
   const clearIn = async (jobId: string) => {
     const started = Date.now();
-    const res = await h.api(`/api/queues/faceDetection/jobs/${jobId}/clear`, { method: 'POST', json: { mode: 'fail' } });
+    const res = await h.api(`/api/queues/faceDetection/jobs/${jobId}/clear`, {
+      method: 'POST',
+      json: { mode: 'fail' },
+    });
     return { ...res, ms: Date.now() - started };
   };
   await fresh();

@@ -29,7 +29,8 @@ export interface BridgeHarness {
 
 export async function startHarness(env: Record<string, string> = {}, existing?: RedisServer): Promise<BridgeHarness> {
   const redisServer = existing ?? (await startRedisServer());
-  const dataDir = mkdtempSync(join(tmpdir(), 'iat-bridge-'));
+  // A DATA_DIR given by the test is kept on close, so a second bridge can start over the same store.
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'iat-bridge-'));
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
   redis.on('error', () => {});
   const bridge = await startBridge({
@@ -75,7 +76,7 @@ export async function startHarness(env: Record<string, string> = {}, existing?: 
       await bridge.stop();
       redis.disconnect();
       if (!existing) await redisServer.dispose();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

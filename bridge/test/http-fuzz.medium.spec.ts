@@ -243,8 +243,9 @@ const request: fc.Arbitrary<Generated> = fc
       { method: 'POST', path: '/api/actions/restart-immich', takes: 'empty' },
       { method: 'POST', path: '/api/actions/clear-all-and-restart', takes: 'clearAll' },
       { method: 'POST', path: '/api/alerts/test', takes: 'alertTest' },
-      // The settings' own schemas judge a body that parses: it is sent as if valid (with the read token).
+      // Their own schemas judge a body that parses: such a body is sent as if valid (with the read token).
       { method: 'PUT', path: '/api/settings', takes: 'anyJson' },
+      { method: 'PUT', path: '/api/import-mode', takes: 'anyJson' },
     ),
     queue: queueName,
     job: jobId,
@@ -303,8 +304,8 @@ const request: fc.Arbitrary<Generated> = fc
         break;
       case 'other':
         path = r.other.path;
-        // GET /api/settings is a read of its own.
-        kind = isRead && path === '/api/settings' ? 'get' : r.other.takes;
+        // GET on the same path is a read of its own.
+        kind = isRead && r.other.method === 'PUT' ? 'get' : r.other.takes;
         actionMethod = r.other.method;
         break;
       case 'quarantine':

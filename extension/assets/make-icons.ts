@@ -5,7 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
-const SIZES = [16, 32, 48, 128];
+// Toolbar (16, 24, 32), extensions page (48), Firefox's add-ons manager (64, 96) and the stores (128).
+const SIZES = [16, 24, 32, 48, 64, 96, 128];
+/** Samples per pixel side: edges are averaged so small sizes are not jagged. */
+const SUPERSAMPLE = 4;
 const BLUE = [66, 80, 175];
 
 function crc32(buf: Buffer): number {
@@ -39,13 +42,28 @@ function pixel(x: number, y: number): number[] {
   return ring || hourHand || minuteHand ? [255, 255, 255, 255] : [...BLUE, 255];
 }
 
+/** The pixel's colour averaged over SUPERSAMPLE² points, alpha-weighted so edges fade instead of darkening. */
+function averaged(x: number, y: number, size: number): number[] {
+  const sum = [0, 0, 0, 0];
+  for (let i = 0; i < SUPERSAMPLE; i++) {
+    for (let j = 0; j < SUPERSAMPLE; j++) {
+      const [r, g, b, a] = pixel((x + (i + 0.5) / SUPERSAMPLE) / size, (y + (j + 0.5) / SUPERSAMPLE) / size);
+      sum[0]! += r! * a!;
+      sum[1]! += g! * a!;
+      sum[2]! += b! * a!;
+      sum[3]! += a!;
+    }
+  }
+  const alpha = sum[3]!;
+  if (alpha === 0) return [0, 0, 0, 0];
+  return [...sum.slice(0, 3).map((c) => Math.round(c / alpha)), Math.round(alpha / SUPERSAMPLE ** 2)];
+}
+
 function png(size: number): Buffer {
   const rows: Buffer[] = [];
   for (let y = 0; y < size; y++) {
     const row = Buffer.alloc(1 + size * 4);
-    for (let x = 0; x < size; x++) {
-      Buffer.from(pixel((x + 0.5) / size, (y + 0.5) / size)).copy(row, 1 + x * 4);
-    }
+    for (let x = 0; x < size; x++) Buffer.from(averaged(x, y, size)).copy(row, 1 + x * 4);
     rows.push(row);
   }
   const header = Buffer.alloc(13);

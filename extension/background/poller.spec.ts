@@ -2,10 +2,11 @@
 // (The background calls bridges with host permission, so no CORS applies; happy-dom's fetch would enforce it.)
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Browser } from 'wxt/browser';
-import type { InstanceSnapshot, LiveSnapshotMessage } from '../lib/messaging.ts';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { NO_HOST_ACCESS, type InstanceSnapshot, type LiveSnapshotMessage } from '../lib/messaging.ts';
 import { instancesItem, snapshotsItem } from '../lib/storage.ts';
 import { STUCK_QUEUE, useBridgeStack } from '../test/bridge-stack.fixture.ts';
-import { createPoller, type Poller } from './poller.ts';
+import { createPoller, pollInstance, type Poller } from './poller.ts';
 
 /** The bits of a runtime Port the poller uses, recording what it was sent. */
 function fakePort() {
@@ -46,6 +47,15 @@ describe('poller', () => {
     const faces = stored.home?.queues.find((queue) => queue.name === STUCK_QUEUE);
     expect(faces?.stuckJobs.map((j) => j.jobId)).toContain(job!.jobId);
     expect(rounds).toHaveLength(1);
+  });
+
+  it('says that host access is missing when that is why a bridge cannot be reached', async () => {
+    const closed = s.home({ bridgeUrl: 'http://127.0.0.1:9' });
+    const contains = vi.spyOn(fakeBrowser.permissions, 'contains').mockResolvedValue(false);
+    expect((await pollInstance(closed)).error).toMatchObject({ kind: 'browser', code: NO_HOST_ACCESS });
+    expect(contains).toHaveBeenCalledWith({ origins: ['http://photos.test/*', 'http://127.0.0.1/*'] });
+    contains.mockResolvedValue(true);
+    expect((await pollInstance(closed)).error).toMatchObject({ kind: 'unreachable' });
   });
 
   it('keeps the last good data with the error when the bridge fails', async () => {

@@ -6,10 +6,18 @@
  */
 import { waitingCount, type QueuesResponse, type StatusResponse } from '@immich-admin-tools/shared';
 import type { Browser } from 'wxt/browser';
-import type { Instance, InstanceSnapshot, LiveSnapshotMessage } from '../lib/messaging.ts';
+import { instanceOrigins } from '../lib/instance-url.ts';
+import {
+  NO_HOST_ACCESS,
+  type BridgeError,
+  type Instance,
+  type InstanceSnapshot,
+  type LiveSnapshotMessage,
+} from '../lib/messaging.ts';
 import { instancesItem, snapshotsItem } from '../lib/storage.ts';
 import { createBridgeClient } from './bridge-client.ts';
 import { readEventStream } from './event-stream.ts';
+import { hasAccess } from './registration.ts';
 
 export const LIVE_INTERVAL_MS = 2000;
 /** While a bridge streams its ticks, its status (versions, auto-heal, ...) is still polled this often. */
@@ -43,13 +51,23 @@ export async function pollInstance(instance: Instance, previous?: InstanceSnapsh
     queues: previous?.queues ?? [],
     fetchedAt: previous?.fetchedAt ?? null,
   };
-  if (!status.ok) return { instanceId: instance.id, ...keep, error: status.error };
+  if (!status.ok) return { instanceId: instance.id, ...keep, error: await explainUnreachable(instance, status.error) };
   if (!queues.ok) return { instanceId: instance.id, ...keep, status: status.data, error: queues.error };
   // The bridge can stay up while Redis is gone: it then serves its last snapshot, marked disconnected.
   const error = status.data.connected
     ? null
     : { kind: 'redis_down' as const, message: 'The bridge is up but cannot reach Redis.' };
   return { instanceId: instance.id, status: status.data, queues: queues.data.queues, fetchedAt: Date.now(), error };
+}
+
+/** "Unreachable" where the extension knows why: it holds no host access for the instance (UIs offer to grant it). */
+async function explainUnreachable(instance: Instance, error: BridgeError): Promise<BridgeError> {
+  if (error.kind !== 'unreachable' || (await hasAccess(instance))) return error;
+  return {
+    kind: 'browser',
+    code: NO_HOST_ACCESS,
+    message: `The extension has no access to ${instanceOrigins(instance).join(' and ')}: it was not granted, or was withdrawn.`,
+  };
 }
 
 export interface PollerHooks {

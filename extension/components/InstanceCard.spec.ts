@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import type { Component } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { InstanceSnapshot } from '../lib/messaging.ts';
+import { NO_HOST_ACCESS, type InstanceSnapshot } from '../lib/messaging.ts';
 import { activeJob, instance, queueSummary, snapshot } from '../test/snapshot.factory.ts';
 import InstanceCard from './InstanceCard.svelte';
 import PageHarness from './PageHarness.test.svelte';
@@ -18,6 +18,7 @@ function renderCard(snap: InstanceSnapshot | undefined, now = snap?.fetchedAt ??
     onOpenJobs: vi.fn(),
     onOpenHistory: vi.fn(),
     onRefresh: vi.fn(),
+    onGrantAccess: vi.fn(),
     onDismissNotice: vi.fn(),
   };
   render(PageHarness, { props: { component: InstanceCard as unknown as Component<Record<string, unknown>>, props } });
@@ -41,6 +42,23 @@ const stuckSnapshot = () =>
 
 describe('popup instance card', () => {
   afterEach(cleanup);
+
+  it('says that access was not granted, instead of "unreachable", and offers to grant it', async () => {
+    const message = 'The extension has no access to http://photos.test/* and http://nas.test/*: it was not granted.';
+    const props = renderCard(
+      snapshot([], { fetchedAt: null, error: { kind: 'browser', code: NO_HOST_ACCESS, message } }),
+    );
+    expect(screen.getByTestId('connection').textContent?.trim()).toBe('No access');
+    expect(screen.getByText(message)).toBeTruthy();
+    expect(screen.queryByText(/Unreachable|is access granted/)).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Grant access' }));
+    expect(props.onGrantAccess).toHaveBeenCalledOnce();
+  });
+
+  it('offers no grant when the bridge is unreachable for another reason', () => {
+    renderCard(snapshot([], { fetchedAt: null, error: { kind: 'unreachable', message: 'Cannot reach the bridge' } }));
+    expect(screen.queryByRole('button', { name: 'Grant access' })).toBeNull();
+  });
 
   it('lists stuck queues first with their stuck jobs, states and ticking ages', () => {
     const snap = stuckSnapshot();

@@ -38,6 +38,13 @@ export default defineBackground(() => {
   browser.permissions.onRemoved.addListener(() => {
     void instancesItem.getValue().then(syncJobsScript);
   });
+  // Access granted from the popup (whose page may close under the prompt): register the Jobs page script, poll.
+  browser.permissions.onAdded.addListener(() => {
+    void instancesItem
+      .getValue()
+      .then(syncJobsScript)
+      .then(() => poller.pollAll());
+  });
   instancesItem.watch((after, before) => {
     void (async () => {
       await dropUnusedAccess(before ?? [], after ?? []);

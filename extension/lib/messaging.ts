@@ -46,6 +46,9 @@ export type BridgeErrorKind =
   | 'no_instance' // no configured instance for that id or origin
   | 'browser'; // the browser refused: host access not granted, content script not registrable
 
+/** BridgeError code of a bridge that cannot be reached because its host access was never granted (or withdrawn). */
+export const NO_HOST_ACCESS = 'NO_HOST_ACCESS';
+
 export interface BridgeError {
   kind: BridgeErrorKind;
   message: string;

@@ -522,3 +522,125 @@ export interface RestartResponse {
   at: string;
   cleared?: ClearAllStuckResponse;
 }
+
+// ---- Import mode (GET|PUT /api/import-mode; status.importMode) ----------------------------------
+
+/** The order queues run in during a big first import: each waits until the ones before it drained. */
+export const DEFAULT_IMPORT_ORDER: readonly string[] = [
+  'metadataExtraction',
+  'thumbnailGeneration',
+  'faceDetection',
+  'facialRecognition',
+  'smartSearch',
+];
+
+/**
+ * One step of the order. `running`: the first step with work, let run; `waiting`: held back (paused by import
+ * mode) until the steps before it drain; `done`: no work left; `held-by-admin`: paused by hand, left alone and
+ * skipped; `released-by-admin`: import mode held it and the admin resumed it by hand, so it is left to run
+ * (until import mode is switched off and on); `absent`: no such queue in Redis; `off`: import mode is off.
+ */
+export type ImportStepState =
+  | 'running'
+  | 'waiting'
+  | 'done'
+  | 'held-by-admin'
+  | 'released-by-admin'
+  | 'absent'
+  | 'off';
+
+export interface ImportStep {
+  queue: string;
+  state: ImportStepState;
+  /** wait + paused + delayed + prioritized, as in the queue summary. */
+  waiting: number;
+  active: number;
+  /** Import mode paused this queue itself and will resume it. */
+  heldByImportMode: boolean;
+}
+
+export interface ImportModeResponse {
+  enabled: boolean;
+  order: string[];
+  /** The step running now; null when off or when every step drained. */
+  running: string | null;
+  steps: ImportStep[];
+}
+
+/** Body of PUT /api/import-mode; fields left out keep their value. */
+export interface ImportModeUpdate {
+  enabled?: boolean;
+  order?: string[];
+}
+
+// ---- Redis inspector (GET /api/inspect/queues/:name[/jobs/:jobId], POST /api/inspect/command) ------------
+
+export interface InspectKey {
+  key: string;
+  /** Redis TYPE; `none` for a named key that does not exist. */
+  type: string;
+  /** Items (list, zset, hash, set, stream) or bytes (string); null for a missing key. */
+  length: number | null;
+  /** Milliseconds left; null when the key does not expire (or is missing). */
+  ttlMs: number | null;
+}
+
+export interface InspectEvent {
+  /** Stream id `<ms>-<seq>`. */
+  id: string;
+  fields: Record<string, string>;
+}
+
+/** A BullMQ worker connection of the queue, from CLIENT LIST. */
+export interface InspectWorker {
+  name: string;
+  addr: string;
+  ageSeconds: number;
+  idleSeconds: number;
+}
+
+export interface InspectQueueResponse {
+  queue: string;
+  /** The keys BullMQ names for every queue first, then what the bounded SCAN found (job hashes, locks, ...). */
+  keys: InspectKey[];
+  /** SCAN cursor to continue from (`?cursor=`); "0" once the whole keyspace was walked. */
+  cursor: string;
+  /** The SCAN stopped at the cap: more keys exist. */
+  truncated: boolean;
+  /** Newest first (XREVRANGE), `?events=` of them (at most 200). */
+  events: InspectEvent[];
+  workers: InspectWorker[];
+  /** False when CLIENT LIST is refused by this Redis. */
+  workersKnown: boolean;
+}
+
+export interface InspectJobResponse {
+  queue: string;
+  jobId: string;
+  key: string;
+  /** The raw job hash; secrets and the data of mail jobs are replaced by `[redacted]`. */
+  hash: Record<string, string>;
+  /** Fields of `hash` that had something redacted. */
+  redacted: string[];
+  /** Milliseconds left on `<id>:lock`; null without a lock. */
+  lockTtlMs: number | null;
+  logs: number;
+  /** Sets the id is in (failed, delayed, completed, prioritized, stalled); `active`/`wait` lists are not searched. */
+  in: string[];
+}
+
+export interface InspectCommandRequest {
+  command: string;
+  args: (string | number)[];
+}
+
+export interface InspectCommandResponse {
+  command: string;
+  /** The arguments as run (a default COUNT may have been added). */
+  args: string[];
+  result: unknown;
+  /** A list was cut at 200 items or a value at 2000 characters. */
+  truncated: boolean;
+  /** Something that looked like a secret, or a mail job's data, was replaced. */
+  redacted: boolean;
+}

@@ -87,7 +87,9 @@ async function main(): Promise<void> {
 
   say();
   if (bridgePort !== wantedBridgePort) {
-    say(`Port ${wantedBridgePort} is in use (an earlier demo or bridge?): the bridge listens on ${bridgePort} instead.`);
+    say(
+      `Port ${wantedBridgePort} is in use (an earlier demo or bridge?): the bridge listens on ${bridgePort} instead.`,
+    );
   }
   say('Immich Admin Tools demo is running. Ctrl-C stops everything.');
   say();

@@ -53,6 +53,8 @@ export class ActionsService {
     private readonly immich: ImmichRepository | null,
     private readonly logger: Logger,
     private readonly memory: ActionsMemory,
+    /** Refuses writes to Immich's queues on an untested BullMQ major (CompatibilityService). */
+    private readonly compat: { assertActionsAllowed(): void },
   ) {}
 
   /** The queue from the latest snapshot; 404 for a name Redis does not hold, 503 before Redis ever answered. */
@@ -70,6 +72,7 @@ export class ActionsService {
     request: { mode: ClearMode; startedAt?: number | string; force?: boolean },
     actor: HistoryActor = 'user',
   ): Promise<ClearJobResponse> {
+    this.compat.assertActionsAllowed();
     let seen = this.queue(queueName).activeJobs.find((job) => job.jobId === jobId);
     if (!seen && request.startedAt === undefined) {
       // Not in the last snapshot and nothing to guard with: look again before calling it unknown.
@@ -101,6 +104,7 @@ export class ActionsService {
     request: { mode: ClearMode; jobIds?: string[] },
     actor: HistoryActor = 'user',
   ): Promise<ClearStuckResponse> {
+    this.compat.assertActionsAllowed();
     const result = await this.clearStuckIn(this.queue(queueName), request, actor);
     await this.snapshots.tick();
     const note = slotNote(result.slotsStillHeld);
@@ -108,6 +112,7 @@ export class ActionsService {
   }
 
   async clearAllStuck(request: { mode: ClearMode }, actor: HistoryActor = 'user'): Promise<ClearAllStuckResponse> {
+    this.compat.assertActionsAllowed();
     const snapshot = this.snapshots.snapshot;
     if (!snapshot) throw redisUnavailable();
     const jobs: ClearedJobRef[] = [];
@@ -169,6 +174,7 @@ export class ActionsService {
   }
 
   async retryFailed(queueName: string): Promise<FailedActionResponse> {
+    this.compat.assertActionsAllowed();
     this.queue(queueName);
     const count = await this.guard(() => this.repository.retryFailed(queueName));
     this.logger.info({ queue: queueName, count }, 'failed jobs retried');
@@ -178,6 +184,7 @@ export class ActionsService {
   }
 
   async clearFailed(queueName: string): Promise<FailedActionResponse> {
+    this.compat.assertActionsAllowed();
     this.queue(queueName);
     const count = await this.guard(() => this.repository.cleanFailed(queueName));
     this.logger.info({ queue: queueName, count }, 'failed jobs cleared');

@@ -148,6 +148,8 @@ export class HealService {
           continue;
         }
         const mode = this.modeFor(queue.name, job, state);
+        // A dead worker's lock still counting down: the retry would be refused until it expires (≤ 30 s).
+        if (mode === 'retry' && job.lock.ttlMs !== null) continue;
         if (settings.dryRun) {
           if (!this.firstReport(key)) continue;
           this.deps.recorder.cleared(queue.name, job, { result: 'dry_run', autoHealState: state }, 'auto-heal', mode);

@@ -15,6 +15,8 @@ import { autoHealRoutes } from './routes/auto-heal.route.ts';
 import { eventsRoutes } from './routes/events.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
 import { historyRoutes } from './routes/history.route.ts';
+import { importModeRoutes } from './routes/import-mode.route.ts';
+import { inspectRoutes } from './routes/inspect.route.ts';
 import { metricsRoutes } from './routes/metrics.route.ts';
 import { problemAssetsRoutes } from './routes/problem-assets.route.ts';
 import { queuesRoutes } from './routes/queues.route.ts';
@@ -65,7 +67,9 @@ export function createApp(deps: Deps, logger: Logger) {
     .route('/api/history', historyRoutes(deps))
     .route('/api/stats', statsRoutes(deps))
     .route('/api/events', eventsRoutes(deps))
-    .route('/api/settings', settingsRoutes(deps));
+    .route('/api/settings', settingsRoutes(deps))
+    .route('/api/import-mode', importModeRoutes(deps))
+    .route('/api/inspect', inspectRoutes(deps));
 
   app.notFound((c) => c.json(errorBody('NOT_FOUND', 'No such endpoint'), 404));
   app.onError((error, c) => {

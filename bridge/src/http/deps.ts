@@ -1,9 +1,12 @@
 import type { ActionsService } from '../actions/actions.service.ts';
 import type { AlertsService } from '../alerts/alerts.service.ts';
 import type { AssetCache } from '../assets/asset-cache.ts';
+import type { CompatibilityService } from '../compat/compatibility.service.ts';
 import type { ImmichRepository } from '../immich/immich.repository.ts';
 import type { HealService } from '../heal/heal.service.ts';
 import type { ImmichStatus } from '../immich/immich-status.ts';
+import type { ImportModeService } from '../import-mode/import-mode.service.ts';
+import type { InspectService } from '../inspect/inspect.service.ts';
 import type { MetricsService } from '../metrics/metrics.service.ts';
 import type { ProblemAssetsService } from '../quarantine/problem-assets.service.ts';
 import type { QueueRepository } from '../redis/queue.repository.ts';
@@ -32,6 +35,9 @@ export interface Deps {
   heal: HealService;
   restart: RestartService;
   problemAssets: ProblemAssetsService;
+  importMode: ImportModeService;
+  inspect: InspectService;
+  compat: CompatibilityService;
   /** METRICS_TOKEN, also accepted on GET /metrics; null when unset. */
   metricsToken: string | null;
 }

@@ -67,7 +67,7 @@ function refuseOversize(req: IncomingMessage, res: ServerResponse): void {
 /**
  * The Node request handler in front of Hono: request bodies are read here, up to MAX_BODY_BYTES, and
  * handed to Hono whole (`rawBody`), so an oversize body is refused before Hono sees it, whatever its
- * framing (Content-Length or chunked). GET and HEAD go straight through.
+ * framing (Content-Length or chunked). GET and HEAD go straight through, unless they declare an oversize body.
  */
 function bodyLimitedListener(fetch: Parameters<typeof getRequestListener>[0]) {
   // The adapter refuses some targets before Hono sees them (a backslash in the path, a bad Host): as JSON too.

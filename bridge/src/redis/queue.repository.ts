@@ -3,7 +3,14 @@ import { Queue } from 'bullmq';
 import { ReplyError, type Redis } from 'ioredis';
 import { redisUnavailable, unknownOutcome } from '../errors.ts';
 import { COMMAND_TIMEOUT_MS, isNotSent, isTimeout, type RedisLink } from './connection.ts';
-import { BRIDGE_PREFIX, IMMICH_PREFIX, META_SCAN_PATTERN, queueFromClientName, queueFromMetaKey, queueKeys } from './keys.ts';
+import {
+  BRIDGE_PREFIX,
+  IMMICH_PREFIX,
+  META_SCAN_PATTERN,
+  queueFromClientName,
+  queueFromMetaKey,
+  queueKeys,
+} from './keys.ts';
 import { CLEAR_CODES, defineScripts, type ScriptCommands } from './scripts.ts';
 
 export interface RawActiveJob {
@@ -84,6 +91,8 @@ export type ClearResult =
   | { code: 'retry-locked' };
 
 const MAX_ACTIVE_PER_QUEUE = 500;
+/** CLIENT LIST costs Redis CPU per connection and worker presence changes slowly: read it every few snapshots. */
+const WORKERS_EVERY_READS = 5;
 const MAX_EVENTS_PER_QUEUE = 5000;
 const sensitiveArgs = [SENSITIVE_JOB_NAMES.size, ...SENSITIVE_JOB_NAMES];
 
@@ -99,6 +108,9 @@ const int = (v: Raw | undefined) => num(v) ?? 0;
 export class QueueRepository {
   private readonly redis: Redis & ScriptCommands;
   private readonly bullQueues = new Map<string, Queue>();
+  private workers = new Map<string, number>();
+  private workersKnown = false;
+  private readsSinceWorkers = Infinity;
 
   constructor(private readonly link: RedisLink) {
     this.redis = defineScripts(link.client);
@@ -126,8 +138,9 @@ export class QueueRepository {
   }
 
   /**
-   * One round trip: the snapshot script (which skips queues without a meta hash), CLIENT LIST and,
-   * when `scan` is given, one SCAN step of the discovery that runs across ticks.
+   * One round trip: the snapshot script (which skips queues without a meta hash), CLIENT LIST (every
+   * WORKERS_EVERY_READS reads; the last counts in between) and, when `scan` is given, one SCAN step of
+   * the discovery that runs across ticks.
    */
   async readSnapshot(
     queues: { name: string; lastEventId: string }[],
@@ -140,29 +153,34 @@ export class QueueRepository {
       scan(cursor: string, ...rest: (string | number)[]): unknown;
       exec(): Promise<[Error | null, unknown][] | null>;
     };
+    const readWorkers = this.readsSinceWorkers >= WORKERS_EVERY_READS - 1;
     pipeline.snapshot(...args);
-    pipeline.client('LIST');
     if (scan) pipeline.scan(scan.cursor, 'MATCH', META_SCAN_PATTERN, 'COUNT', scan.count);
+    if (readWorkers) pipeline.client('LIST');
     // Not read(): exec resolves even when its commands fail, so "answered" is only known from the script's result.
     const results = await pipeline.exec().catch((error: unknown) => {
       throw this.readFailure(error);
     });
     if (!results) throw new Error('pipeline aborted');
-    const [[snapshotError, snapshot], [clientError, clientList], scanned] = results as [
-      [Error | null, Raw[]],
-      [Error | null, string],
-      [Error | null, [string, string[]]] | undefined,
-    ];
+    const [[snapshotError, snapshot], ...rest] = results as [[Error | null, Raw[]], ...[Error | null, unknown][]];
+    const scanned = scan ? (rest.shift() as [Error | null, [string, string[]]]) : undefined;
+    const clients = readWorkers ? (rest.shift() as [Error | null, string]) : undefined;
     if (snapshotError) throw this.readFailure(snapshotError);
     this.link.answered();
+    if (clients) {
+      // CLIENT LIST can be disabled (renamed commands, managed Redis); then worker counts are unknown, not fatal.
+      this.workers = clients[0] ? new Map() : countWorkers(clients[1]);
+      this.workersKnown = !clients[0];
+      this.readsSinceWorkers = 0;
+    } else {
+      this.readsSinceWorkers++;
+    }
     return {
       redisNow: int(snapshot[0]),
       queues: snapshot.slice(1).map((entry) => parseQueueState(entry as Raw[])),
-      // CLIENT LIST can be disabled (renamed commands, managed Redis); then worker counts are unknown, not fatal.
-      workers: clientError ? new Map() : countWorkers(clientList),
-      workersKnown: !clientError,
-      scan:
-        scanned && !scanned[0] ? { cursor: scanned[1][0], queues: [...queuesFromMetaKeys(scanned[1][1])] } : null,
+      workers: this.workers,
+      workersKnown: this.workersKnown,
+      scan: scanned && !scanned[0] ? { cursor: scanned[1][0], queues: [...queuesFromMetaKeys(scanned[1][1])] } : null,
     };
   }
 
@@ -175,20 +193,20 @@ export class QueueRepository {
     const k = queueKeys(queue);
     const reply = await this.write(`the clear of job ${jobId}`, () =>
       this.redis.clearActiveJob(
-      k.active,
-      k.wait,
-      k.paused,
-      k.meta,
-      k.stalled,
-      k.events,
-      k.marker,
-      k.failed,
-      k.prioritized,
-      k.job(jobId),
-      jobId,
-      mode,
-      options.force ? '1' : '0',
-      options.expectedProcessedOn === null ? '' : String(options.expectedProcessedOn),
+        k.active,
+        k.wait,
+        k.paused,
+        k.meta,
+        k.stalled,
+        k.events,
+        k.marker,
+        k.failed,
+        k.prioritized,
+        k.job(jobId),
+        jobId,
+        mode,
+        options.force ? '1' : '0',
+        options.expectedProcessedOn === null ? '' : String(options.expectedProcessedOn),
         options.reason,
         k.prefix,
       ),
@@ -283,6 +301,26 @@ export class QueueRepository {
         if (ids.length < 1000) return removed;
       }
     });
+  }
+
+  /**
+   * Read commands for the inspector (which vets them first), sent as one pipeline under the same timeout and
+   * outage rules as every read; each answers on its own, a Redis error reply included.
+   */
+  async inspect(commands: readonly (readonly string[])[]): Promise<{ error: string | null; value: unknown }[]> {
+    if (commands.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    // `call` sends the command as named: never one of the scripts ioredis defines as methods.
+    for (const [name, ...args] of commands) void pipeline.call(name!, ...args);
+    const results = await pipeline.exec().catch((error: unknown) => {
+      throw this.readFailure(error);
+    });
+    if (!results) throw redisUnavailable();
+    // exec resolves even when the connection failed: only replies prove that Redis answered.
+    const lost = results.find(([error]) => error && !(error instanceof ReplyError));
+    if (lost) throw this.readFailure(lost[0]);
+    this.link.answered();
+    return results.map(([error, value]) => ({ error: error ? error.message : null, value }));
   }
 
   async close(): Promise<void> {

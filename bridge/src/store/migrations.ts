@@ -85,4 +85,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX problem_asset_failed ON problem_asset (times_failed, asset_id);
   CREATE INDEX problem_asset_quarantined ON problem_asset (asset_id) WHERE quarantined = 1;
   `,
+  `
+  -- Queues import mode paused itself: only these are resumed by it, so an admin's own pause stays.
+  CREATE TABLE import_mode_held (queue TEXT PRIMARY KEY, at INTEGER NOT NULL);
+  `,
 ];

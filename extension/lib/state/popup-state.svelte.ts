@@ -2,6 +2,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import type { ClearMode } from '@immich-admin-tools/shared';
 import { actionErrorMessage } from '../bridge-errors.ts';
+import { instanceOrigins } from '../instance-url.ts';
 import {
   LIVE_PORT,
   sendMessage,
@@ -96,6 +97,17 @@ export class PopupState {
     );
   }
 
+  /** Quarantines a stuck job's asset: its jobs are removed before they run, until it is released. */
+  quarantine(instanceId: string, queue: string, assetId: string): Promise<void> {
+    return this.#run(
+      instanceId,
+      queue,
+      `quarantine:${assetId}`,
+      () => sendMessage('setQuarantine', { instanceId, assetId, quarantined: true }),
+      () => 'Asset quarantined: its jobs are removed before they run, until it is released in Insights.',
+    );
+  }
+
   setPaused(instanceId: string, queue: string, paused: boolean): Promise<void> {
     return this.#run(
       instanceId,
@@ -120,6 +132,36 @@ export class PopupState {
 
   openHistory(instanceId: string): void {
     void sendMessage('openHistory', { instanceId });
+  }
+
+  /**
+   * Click handler of "Grant access": permissions.request first, nothing awaited before it (Firefox refuses the
+   * request otherwise). The background registers the Jobs page script when access is added.
+   */
+  grantAccess(instanceId: string): Promise<void> {
+    const instance = this.instances.find((i) => i.id === instanceId);
+    if (!instance) return Promise.resolve();
+    const granted = browser.permissions.request({ origins: instanceOrigins(instance) });
+    return this.#afterGrant(instanceId, granted);
+  }
+
+  async #afterGrant(instanceId: string, granted: Promise<boolean>): Promise<void> {
+    let ok = false;
+    try {
+      ok = await granted;
+    } catch (error) {
+      this.notices[instanceId] = { tone: 'danger', text: error instanceof Error ? error.message : String(error) };
+      return;
+    }
+    if (!ok) {
+      this.notices[instanceId] = {
+        tone: 'danger',
+        text: 'Access was not granted: the extension cannot reach this bridge.',
+      };
+      return;
+    }
+    delete this.notices[instanceId];
+    await this.refresh(instanceId);
   }
 
   openOptions(): void {

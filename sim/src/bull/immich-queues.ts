@@ -12,11 +12,15 @@ export const IMMICH_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: 
  * it writes `meta.version` as a real Immich does. The caller closes it.
  */
 export function openImmichQueue(redisUrl: string, name: string): Queue {
-  return new Queue(name, {
+  const queue = new Queue(name, {
     prefix: IMMICH_PREFIX,
     connection: connectionFromUrl(redisUrl),
     defaultJobOptions: IMMICH_JOB_OPTIONS,
   });
+  // Without a listener BullMQ prints every failed reconnect (a test stopping redis-server: dozens of
+  // ECONNREFUSED stack traces); the calls that need Redis still fail on their own.
+  queue.on('error', () => {});
+  return queue;
 }
 
 export interface ImmichJobSpec {

@@ -15,7 +15,9 @@ class EventHub {
   private lastSnapshot: { snapshot: Snapshot | null; json: string } | null = null;
 
   constructor(private readonly deps: Deps) {
-    deps.snapshots.onSnapshot(() => this.broadcast('snapshot', this.snapshotJson()));
+    deps.snapshots.onSnapshot(() => {
+      if (this.streams.size > 0) this.broadcast('snapshot', this.snapshotJson());
+    });
     deps.history.onRow((item: HistoryItem) => {
       if (this.streams.size > 0) this.broadcast('history', JSON.stringify(item));
     });

@@ -29,6 +29,8 @@ function statusBody(deps: Deps, access: Access, stale: boolean): StatusResponse 
       })),
     ),
     notifiers: deps.alerts.status,
+    importMode: deps.importMode.status(),
+    compatibility: deps.compat.current(),
   };
 }
 
@@ -46,6 +48,7 @@ export const statusRoutes = (deps: Deps) => {
       deps.alerts.statusRevision,
       deps.heal.revision,
       deps.restart.revision,
+      deps.importMode.revision,
     ];
     return sendCached(
       c,

@@ -48,13 +48,19 @@ for _, i in ipairs(watched) do
   local lastId = ARGV[i + 1]
   local k = prefix .. q .. ':'
 
+  -- Every call costs Redis CPU on every tick: the length comes from the range unless it filled up, and
+  -- stalled membership is asked only when the stalled set holds anything (it is empty between checks).
   local jobs = {}
-  for j, id in ipairs(rcall('LRANGE', k .. 'active', 0, maxActive - 1)) do
+  local activeIds = rcall('LRANGE', k .. 'active', 0, maxActive - 1)
+  local nActive = #activeIds
+  if nActive == maxActive then nActive = rcall('LLEN', k .. 'active') end
+  local anyStalled = #activeIds > 0 and rcall('SCARD', k .. 'stalled') > 0
+  for j, id in ipairs(activeIds) do
     local jk = k .. id
     local f = rcall('HMGET', jk, 'name', 'timestamp', 'processedOn', 'ats', 'stc', 'data')
     local dataId, assetId, libraryId = ids(f[1], f[6])
     jobs[j] = { id, f[1], f[2], f[3], f[4], f[5], rcall('PTTL', jk .. ':lock'),
-      rcall('SISMEMBER', k .. 'stalled', id), dataId, assetId, libraryId }
+      anyStalled and rcall('SISMEMBER', k .. 'stalled', id) or 0, dataId, assetId, libraryId }
   end
 
   local events, added, lastGenerated, read, lastRead = {}, false, false, 0, false
@@ -85,6 +91,8 @@ for _, i in ipairs(watched) do
             local h = rcall('HMGET', k .. jid, 'name', 'failedReason', 'ats', 'stc', 'data')
             local r = h[2] or reason
             if r then r = string.sub(string.match(r, '[^\r\n]*') or r, 1, maxReason) end
+            -- A mail job's error can quote its recipient or server: keep only that it failed.
+            if sensitive[h[1] or name or ''] then r = false end
             local dataId, assetId = ids(h[1], h[5])
             row = { e[1], ev, jid, h[1] or name, r or false, h[3] or false, h[4] or false, dataId, assetId }
           end
@@ -94,10 +102,11 @@ for _, i in ipairs(watched) do
     end
   end
 
+  local meta = rcall('HMGET', k .. 'meta', 'paused', 'version')
   out[#out + 1] = { q,
-    rcall('LLEN', k .. 'wait'), rcall('LLEN', k .. 'paused'), rcall('LLEN', k .. 'active'),
+    rcall('LLEN', k .. 'wait'), rcall('LLEN', k .. 'paused'), nActive,
     rcall('ZCARD', k .. 'delayed'), rcall('ZCARD', k .. 'prioritized'), rcall('ZCARD', k .. 'failed'),
-    rcall('HEXISTS', k .. 'meta', 'paused'), rcall('HGET', k .. 'meta', 'version'),
+    meta[1] and 1 or 0, meta[2],
     jobs, events, added, lastGenerated, read, lastRead }
 end
 return out

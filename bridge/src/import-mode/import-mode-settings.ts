@@ -1,0 +1,34 @@
+import { DEFAULT_IMPORT_ORDER, queueInfo } from '@immich-admin-tools/shared';
+import { z } from 'zod';
+import type { Config } from '../config.ts';
+import type { SettingsService } from '../store/settings.service.ts';
+
+const schema = z.object({
+  enabled: z.boolean(),
+  order: z
+    .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'not a queue name'))
+    .min(2, 'at least two queues')
+    .max(19, 'at most 19 queues')
+    .refine((order) => new Set(order).size === order.length, 'a queue appears twice')
+    // Immich refuses to pause backgroundTask: it could never be held back.
+    .refine((order) => order.every((name) => queueInfo(name).pausable), 'Immich cannot pause backgroundTask'),
+});
+
+export type ImportModeSettings = z.infer<typeof schema>;
+
+/** The `importMode` settings section; returns its current value, read on every pass. */
+export function registerImportModeSettings(
+  settings: SettingsService,
+  env: Config['importMode'],
+): () => ImportModeSettings {
+  const fromEnv: Partial<ImportModeSettings> = {};
+  if (env.enabled !== null) fromEnv.enabled = env.enabled;
+  if (env.order !== null) fromEnv.order = env.order;
+  settings.register('importMode', {
+    schema,
+    defaults: { enabled: false, order: [...DEFAULT_IMPORT_ORDER] },
+    env: fromEnv,
+    fields: { enabled: { env: 'IMPORT_MODE_ENABLED' }, order: { env: 'IMPORT_MODE_ORDER' } },
+  });
+  return () => settings.get<ImportModeSettings>('importMode');
+}
