@@ -17,7 +17,8 @@ export default defineConfig({
   publicDir: 'extension/public',
   modules: ['@wxt-dev/module-svelte', '@wxt-dev/webextension-polyfill'],
   // The AMO sources zip: what a reviewer needs to rebuild, not local test artefacts.
-  zip: { excludeSources: ['test-output/**', 'coverage/**', '.data/**'] },
+  // bridge/dist is the container's bundle: a build artefact, and no part of the extension.
+  zip: { excludeSources: ['test-output/**', 'coverage/**', '.data/**', '**/.data/**', 'bridge/dist/**'] },
   vite: () => ({
     plugins: [tailwindcss()],
     resolve: { alias: appShims },

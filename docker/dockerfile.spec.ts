@@ -46,9 +46,19 @@ const properties = (stage: Stage, keyword: 'ENV' | 'LABEL') =>
   new Map(
     of(stage, keyword)
       .flatMap((i) => (i as PropertyInstruction).getProperties())
-      .map((p) => [p.getName(), p.getUnescapedValue() ?? ''] as const),
+      .map((p) => [p.getName(), (p.getUnescapedValue() ?? '').replace(/^"(.*)"$/s, '$1')] as const),
   );
 const runs = (stage: Stage) => of(stage, 'RUN').map((i) => i.getArgumentsContent()!.replace(/\\\n\s*/g, ''));
+// Whether .dockerignore keeps a path out of the build context (its patterns: paths, or a name at any depth).
+const ignored = (path: string) =>
+  readFileSync(join(repo, '.dockerignore'), 'utf8')
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .some((pattern) => {
+      const segments = path.split('/');
+      if (pattern.startsWith('**/')) return segments.includes(pattern.slice(3));
+      return path === pattern || path.startsWith(`${pattern}/`);
+    });
 const cmd = () => JSON.parse(of(final, 'CMD').at(-1)!.getArgumentsContent()!) as string[];
 
 describe('docker/Dockerfile', () => {
@@ -77,7 +87,10 @@ describe('docker/Dockerfile', () => {
     for (const stage of stages) {
       for (const copy of copies(stage).filter((c) => !c.getFromFlag())) {
         expect(stage, 'the image takes nothing from the context itself').not.toBe(final);
-        for (const source of args(copy).slice(0, -1)) expect(existsSync(join(repo, source)), source).toBe(true);
+        for (const source of args(copy).slice(0, -1)) {
+          expect(existsSync(join(repo, source)), source).toBe(true);
+          expect(ignored(source), `${source} is in .dockerignore`).toBe(false);
+        }
       }
       for (const copy of copies(stage).filter((c) => c.getFromFlag())) {
         const earlier = stages.slice(0, stages.indexOf(stage)).map((s) => s.name);
@@ -97,12 +110,7 @@ describe('docker/Dockerfile', () => {
     expect(of(final, 'USER').at(-1)!.getArgumentsContent()).toBe('node');
     expect(of(final, 'VOLUME').map((v) => v.getArgumentsContent())).toEqual(['["/data"]']);
     expect(of(final, 'EXPOSE').map((v) => v.getArgumentsContent())).toEqual(['3000']);
-    expect(properties(final, 'ENV')).toMatchObject(
-      new Map([
-        ['PORT', '3000'],
-        ['DATA_DIR', '/data'],
-      ]),
-    );
+    expect(Object.fromEntries(properties(final, 'ENV'))).toMatchObject({ PORT: '3000', DATA_DIR: '/data' });
     const healthcheck = of(final, 'HEALTHCHECK')[0]!.getArgumentsContent()!;
     expect(healthcheck).toMatch(/CMD \["node", "-e", ".*fetch\(.*\/api\/health/);
     expect(healthcheck).not.toMatch(/curl|wget/);
@@ -162,15 +170,20 @@ describe('the image, assembled without a Docker engine', () => {
       name === 'better-sqlite3' ? sqliteDir : dirname(realpathSync(requireFromSqlite.resolve(`${name}/package.json`)));
 
     for (const copy of copies(final).filter((c) => c.getFromFlag())) {
-      const [source, target] = args(copy) as [string, string];
+      const sources = args(copy).slice(0, -1);
+      const target = args(copy).at(-1)!.replace(/^\.\//, '');
       const from = stage(copy.getFromFlag()!.getValue()!);
-      const rel = source.replace(`${workdir(from)}/`, '');
-      const local = rel.startsWith('node_modules/')
-        ? join(packageDir(rel.split('/')[1]!), rel.split('/').slice(2).join('/'))
-        : join(repo, rel);
-      const dest = join(app, target.replace(/^\.\//, ''));
-      mkdirSync(dirname(dest), { recursive: true });
-      cpSync(local, dest, { recursive: true });
+      for (const source of sources) {
+        const rel = source.replace(`${workdir(from)}/`, '');
+        const local = rel.startsWith('node_modules/')
+          ? join(packageDir(rel.split('/')[1]!), rel.split('/').slice(2).join('/'))
+          : join(repo, rel);
+        // As COPY does: into a folder when the target ends in "/" (or several sources go there), else as named.
+        const dest =
+          target === '' || target.endsWith('/') ? join(app, target, rel.split('/').at(-1)!) : join(app, target);
+        mkdirSync(dirname(dest), { recursive: true });
+        cpSync(local, dest, { recursive: true });
+      }
     }
     const copiedMb = folderBytes(app) / 1024 / 1024;
     console.log(`image layout: ${copiedMb.toFixed(1)} MB copied onto ${final.image}`);

@@ -91,7 +91,8 @@ describe('insights page against a real bridge', () => {
 
   beforeAll(async () => {
     stack = await startStack({ stuckThresholds: `${HUNG_QUEUE}=3`, env: { BRIDGE_READ_TOKEN: READ_TOKEN } });
-    browser = await launchExtension();
+    // IAT_E2E_EXTENSION_DIR: a copy of the build, for runs while other e2e files rebuild the shared one.
+    browser = await launchExtension(process.env.IAT_E2E_EXTENSION_DIR);
     // The real bridge as a user adds it (which also registers the Jobs-page script), and one that is down.
     const options = await addInstanceViaOptions(browser, {
       name: 'Home',
@@ -276,6 +277,7 @@ describe('insights page against a real bridge', () => {
     const row = page.locator(`[data-testid="problem-asset"][data-asset-id="${target.assetId}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain(target.assetFileName ?? target.assetId);
+    await row.locator('img').waitFor();
     await shots(page, 'problems');
     await row.getByRole('button', { name: 'Quarantine…' }).click();
     await row.getByTestId('confirm-quarantine').click();

@@ -171,7 +171,10 @@ async function soakBench(): Promise<void> {
       const due = Math.floor(((Date.now() - started) / 60_000) * JOBS_PER_MINUTE);
       if (due > added) {
         await queue.addBulk(
-          Array.from({ length: due - added }, (_, i) => ({ name: 'AssetGenerateThumbnails', data: { id: `s${added + i}` } })),
+          Array.from({ length: due - added }, (_, i) => ({
+            name: 'AssetGenerateThumbnails',
+            data: { id: `s${added + i}` },
+          })),
         );
         added = due;
       }

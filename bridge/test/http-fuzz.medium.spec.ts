@@ -381,6 +381,10 @@ const describeRequest = (g: Generated) =>
 
 // ---- Redis, byte for byte ----------------------------------------------------------------------------------
 
+/**
+ * DUMP of every key of the queues without workers. Keys with a TTL are left out: they change by themselves
+ * (BullMQ's `stalled-check`, left by the worker that made the failed jobs, expires 30 s after it ran).
+ */
 async function dumpStillQueues(): Promise<Map<string, string>> {
   const dump = new Map<string, string>();
   for (const queue of STILL_QUEUES) {
@@ -389,8 +393,8 @@ async function dumpStillQueues(): Promise<Map<string, string>> {
       const [next, keys] = await s.h.redis.scan(cursor, 'MATCH', `immich_bull:${queue}:*`, 'COUNT', 1000);
       cursor = next;
       for (const key of keys) {
-        const bytes = await s.h.redis.dumpBuffer(key);
-        dump.set(key, bytes ? bytes.toString('base64') : 'gone');
+        const [bytes, ttl] = await Promise.all([s.h.redis.dumpBuffer(key), s.h.redis.pttl(key)]);
+        if (ttl < 0) dump.set(key, bytes ? bytes.toString('base64') : 'gone');
       }
     } while (cursor !== '0');
   }
@@ -447,7 +451,9 @@ it(`answers ${RUNS} generated bad requests with 4xx and the error shape, 2xx onl
   );
 
   expect((await fetch(`${s.h.bridge.url}/api/health`)).status).toBe(200);
-  expect(await dumpStillQueues()).toEqual(before);
+  const after = await dumpStillQueues();
+  const changed = [...new Set([...before.keys(), ...after.keys()])].filter((key) => before.get(key) !== after.get(key));
+  expect(changed).toEqual([]);
   // Enough of each kind to mean something.
   expect(counts.valid).toBeGreaterThan(RUNS / 20);
   expect(counts.invalid).toBeGreaterThan(RUNS / 2);

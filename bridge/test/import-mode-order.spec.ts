@@ -43,7 +43,9 @@ const seen = (queues: string[]) =>
   });
 
 async function work(queue: string, durationMs: number): Promise<void> {
-  workers.push(await startWorker({ redisUrl: redisServer.url, queue, behavior: 'complete', durationMs, concurrency: 2 }));
+  workers.push(
+    await startWorker({ redisUrl: redisServer.url, queue, behavior: 'complete', durationMs, concurrency: 2 }),
+  );
 }
 
 /** Milliseconds (Redis clock) of a queue's `active` and `completed` events, from its events stream. */
@@ -78,23 +80,31 @@ describe('import mode', () => {
     expect([await isPaused('thumbnailGeneration'), await isPaused('faceDetection')]).toEqual([true, true]);
     expect(await isPaused('metadataExtraction')).toBe(false);
     const status = await h.api<{ importMode: unknown }>('/api/status');
-    expect(status.body.importMode).toEqual({ enabled: true, running: 'metadataExtraction' });
+    expect(status.body.importMode).toEqual({ enabled: true, running: 'metadataExtraction', steps: on.body.steps });
 
     // Workers start only now: nothing of a later step could have run before import mode held it.
     await work('metadataExtraction', 15);
     await work('thumbnailGeneration', 150);
     await work('faceDetection', 15);
     await work('smartSearch', 15);
-    await h.until(async () => ((await view()).running === 'thumbnailGeneration' ? true : undefined), 20_000, 'thumbnails');
+    await h.until(
+      async () => ((await view()).running === 'thumbnailGeneration' ? true : undefined),
+      20_000,
+      'thumbnails',
+    );
     expect(await isPaused('faceDetection')).toBe(true);
 
     // Restart in the middle: the hold on faceDetection is in the store, so the new bridge gives it back.
     await h.close();
     h = await startHarness(env(), redisServer);
-    await h.until(async () => {
-      const v = await view();
-      return v.running === null && stateOf(v, 'faceDetection') === 'done' ? true : undefined;
-    }, 30_000, 'every step drained');
+    await h.until(
+      async () => {
+        const v = await view();
+        return v.running === null && stateOf(v, 'faceDetection') === 'done' ? true : undefined;
+      },
+      30_000,
+      'every step drained',
+    );
 
     const v = await view();
     expect(v.steps.map((s) => s.state)).toEqual(['done', 'done', 'done', 'held-by-admin']);
@@ -138,9 +148,7 @@ describe('import mode', () => {
 
     // The admin resumes a held step by hand: import mode lets it run instead of pausing it again.
     expect((await h.api('/api/queues/duplicateDetection/resume', { method: 'POST' })).status).toBe(200);
-    await h.until(async () =>
-      stateOf(await view(), 'duplicateDetection') === 'released-by-admin' ? true : undefined,
-    );
+    await h.until(async () => (stateOf(await view(), 'duplicateDetection') === 'released-by-admin' ? true : undefined));
     await h.bridge.snapshots.tick();
     expect(await isPaused('duplicateDetection')).toBe(false);
 

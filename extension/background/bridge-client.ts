@@ -12,6 +12,12 @@ import type {
   ClearStuckResponse,
   FailedActionResponse,
   HistoryResponse,
+  ImportModeResponse,
+  ImportModeUpdate,
+  InspectCommandRequest,
+  InspectCommandResponse,
+  InspectJobResponse,
+  InspectQueueResponse,
   ProblemAssetsResponse,
   ProblemAssetSort,
   QuarantineResponse,
@@ -74,6 +80,8 @@ const isStats = (body: unknown): body is StatsResponse =>
   isRecord(body) && Array.isArray(body.series) && isRecord(body.totals);
 const isProblemAssets = (body: unknown): body is ProblemAssetsResponse =>
   isRecord(body) && Array.isArray(body.items) && 'nextBefore' in body;
+const isImportMode = (body: unknown): body is ImportModeResponse =>
+  isRecord(body) && typeof body.enabled === 'boolean' && Array.isArray(body.steps);
 const isSettings = (body: unknown): body is SettingsResponse => isRecord(body) && Object.values(body).every(isRecord);
 
 async function readJson(response: Response): Promise<{ json: true; body: unknown } | { json: false }> {
@@ -279,6 +287,24 @@ export function createBridgeClient(target: BridgeTarget) {
         timeoutMs: 120_000,
       }),
     testAlert: (notifier?: string) => post<Record<string, unknown>>('/api/alerts/test', notifier ? { notifier } : {}),
+    importMode: () => bridgeRequest(target, 'GET', '/api/import-mode', { accept: isImportMode }),
+    setImportMode: (body: ImportModeUpdate) =>
+      bridgeRequest(target, 'PUT', '/api/import-mode', { body, accept: isImportMode }),
+    inspectQueue: (queue: string, query: { cursor?: string; events?: number }) =>
+      bridgeRequest<InspectQueueResponse>(
+        target,
+        'GET',
+        `/api/inspect/queues/${encodeURIComponent(queue)}${queryString(query)}`,
+        { accept: isRecordBody },
+      ),
+    inspectJob: (queue: string, jobId: string) =>
+      bridgeRequest<InspectJobResponse>(
+        target,
+        'GET',
+        `/api/inspect/queues/${encodeURIComponent(queue)}/jobs/${encodeURIComponent(jobId)}`,
+        { accept: isRecordBody },
+      ),
+    inspectCommand: (body: InspectCommandRequest) => post<InspectCommandResponse>('/api/inspect/command', body),
   };
 }
 

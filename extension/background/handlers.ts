@@ -42,7 +42,10 @@ export function registerHandlers(poller: Poller): () => void {
   on('getInstances', () => instancesItem.getValue());
   on('findInstanceByOrigin', async ({ data }) => {
     const instances = await instancesItem.getValue();
-    return instances.find((instance) => new URL(instance.immichUrl).origin === data.origin) ?? null;
+    const found = instances.find((instance) => new URL(instance.immichUrl).origin === data.origin);
+    if (!found) return null;
+    const { token: _token, ...page } = found;
+    return page;
   });
   on('getSnapshots', async () => {
     const [instances, snapshots] = await Promise.all([instancesItem.getValue(), snapshotsItem.getValue()]);
@@ -150,6 +153,27 @@ export function registerHandlers(poller: Poller): () => void {
     withClient((c, d) => c.testAlert(d.notifier), false),
   );
 
+  on(
+    'getImportMode',
+    withClient((c) => c.importMode(), false),
+  );
+  on(
+    'setImportMode',
+    withClient((c, d) => c.setImportMode(d.update)),
+  );
+  on(
+    'inspectQueue',
+    withClient((c, d) => c.inspectQueue(d.queue, { cursor: d.cursor, events: d.events }), false),
+  );
+  on(
+    'inspectJob',
+    withClient((c, d) => c.inspectJob(d.queue, d.jobId), false),
+  );
+  on(
+    'inspectCommand',
+    withClient((c, d) => c.inspectCommand({ command: d.command, args: d.args }), false),
+  );
+
   on('testConnection', async ({ data }) => {
     const result = await createBridgeClient(data).status();
     if (result.ok && !result.data.connected) {
@@ -175,6 +199,7 @@ export function registerHandlers(poller: Poller): () => void {
     const query = new URLSearchParams({
       instance: data.instanceId,
       ...(data.queue ? { queue: data.queue, view: 'timeline' } : {}),
+      ...(data.queue && data.jobId ? { view: 'inspect', job: data.jobId } : {}),
     });
     await browser.tabs.create({ url: browser.runtime.getURL(`/history-page.html?${query}`) });
   });

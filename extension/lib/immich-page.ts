@@ -135,3 +135,6 @@ export function isDarkPage(doc: Document): boolean {
 
 /** Link to an asset in Immich's own web UI. */
 export const assetHref = (assetId: string) => `/photos/${encodeURIComponent(assetId)}`;
+
+/** Link to a person (PersonGenerateThumbnail jobs) in Immich's web UI. */
+export const personHref = (personId: string) => `/people/${encodeURIComponent(personId)}`;

@@ -3,6 +3,7 @@ import {
   formatEta,
   formatRate,
   type ActiveJob,
+  type AssetDetails,
   type ClearMode,
   type JobState,
   type QueueSummary,
@@ -82,4 +83,30 @@ export function describeError(error: BridgeError): string {
     default:
       return (error.code && ERROR_TEXT[error.code]) || error.message;
   }
+}
+
+/** "JPG · 4032×3024 · 3.5 MB · taken 2023-04-02 · Admin": what Immich says of a job's asset, the parts it knows. */
+export function assetDetailsText(asset: AssetDetails | undefined): string | null {
+  if (!asset) return null;
+  const size = asset.fileSize === null ? null : formatBytes(asset.fileSize);
+  const parts = [
+    asset.format,
+    asset.width && asset.height ? `${asset.width}×${asset.height}` : null,
+    size,
+    asset.takenAt ? `taken ${asset.takenAt.slice(0, 10)}` : null,
+    asset.ownerName,
+  ].filter((part): part is string => Boolean(part));
+  return parts.length ? parts.join(' · ') : null;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 10 ? Math.round(value) : Math.round(value * 10) / 10} ${units[unit]}`;
 }

@@ -12,6 +12,12 @@ import type {
   FailedActionResponse,
   HistoryEventName,
   HistoryResponse,
+  ImportModeResponse,
+  ImportModeUpdate,
+  InspectCommandRequest,
+  InspectCommandResponse,
+  InspectJobResponse,
+  InspectQueueResponse,
   ProblemAssetSort,
   ProblemAssetsResponse,
   QuarantineResponse,
@@ -35,6 +41,9 @@ export interface Instance {
   bridgeUrl: string;
   token: string;
 }
+
+/** What a page's content script may know of its instance: everything but the token, which stays in the background. */
+export type PageInstance = Omit<Instance, 'token'>;
 
 /** Why a bridge call did not give an answer, told apart so the UI can say what to do. */
 export type BridgeErrorKind =
@@ -108,7 +117,7 @@ interface QueueRef extends InstanceRef {
 export interface ProtocolMap {
   getInstances(): Instance[];
   /** The instance whose immichUrl has this origin (for the content script). */
-  findInstanceByOrigin(data: { origin: string }): Instance | null;
+  findInstanceByOrigin(data: { origin: string }): PageInstance | null;
   getSnapshots(): InstanceSnapshot[];
   /** Polls the bridge now and answers the fresh snapshot. */
   refresh(data: InstanceRef): InstanceSnapshot;
@@ -147,7 +156,13 @@ export interface ProtocolMap {
   clearAllAndRestart(data: InstanceRef & { mode: ClearMode }): BridgeResult<RestartResponse>;
   testAlert(data: InstanceRef & { notifier?: string }): BridgeResult<Record<string, unknown>>;
   openJobsPage(data: InstanceRef & { slug?: string }): void;
-  openHistory(data: InstanceRef & { queue?: string }): void;
+  /** `jobId` opens the Inspect view on that job's raw hash. */
+  openHistory(data: InstanceRef & { queue?: string; jobId?: string }): void;
+  getImportMode(data: InstanceRef): BridgeResult<ImportModeResponse>;
+  setImportMode(data: InstanceRef & { update: ImportModeUpdate }): BridgeResult<ImportModeResponse>;
+  inspectQueue(data: QueueRef & { cursor?: string; events?: number }): BridgeResult<InspectQueueResponse>;
+  inspectJob(data: QueueRef & { jobId: string }): BridgeResult<InspectJobResponse>;
+  inspectCommand(data: InstanceRef & InspectCommandRequest): BridgeResult<InspectCommandResponse>;
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

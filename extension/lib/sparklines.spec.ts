@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeSend, stats, statsPoint } from '../test/insights.factory.ts';
-import { lastHourOf, SPARKLINE_MINUTES } from './sparklines.ts';
+import { drawSparkline, lastHourOf, SPARKLINE_MINUTES } from './sparklines.ts';
 import { SparklineState, SPARKLINE_REFRESH_MS } from './state/sparklines.svelte.ts';
 
 const hourStats = () =>
@@ -33,6 +33,21 @@ describe('card sparklines', () => {
     expect(faces.completed[59]).toBe(5);
     expect(faces.failed[59]).toBe(1);
     expect(faces.completed.filter((v) => v === 0)).toHaveLength(57);
+  });
+
+  it('draws one line per series and breaks it where events were lost', () => {
+    const calls: string[] = [];
+    const context = {
+      setTransform: () => {},
+      clearRect: () => {},
+      stroke: () => {},
+      beginPath: () => calls.push('begin'),
+      moveTo: () => calls.push('move'),
+      lineTo: () => calls.push('line'),
+    };
+    const canvas = { getContext: () => context, width: 0, height: 0 } as unknown as HTMLCanvasElement;
+    drawSparkline(canvas, { completed: [1, 2, null, 3, 4], failed: [0, 0, 0, 0, 0] }, { completed: 'a', failed: 'b' });
+    expect(calls).toEqual(['begin', 'move', 'line', 'move', 'line', 'begin', 'move', 'line', 'line', 'line', 'line']);
   });
 
   it('asks the background once a minute for all cards together', async () => {

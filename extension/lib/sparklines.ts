@@ -32,6 +32,26 @@ export interface SparklineColors {
   failed: string;
 }
 
+/** CSS size of the canvas (Tailwind w-20 h-5): fixed, so drawing never has to ask the page for a layout. */
+export const SPARKLINE_SIZE = { width: 80, height: 20 } as const;
+
+const palettes = new Map<string, SparklineColors>();
+
+/** The theme's colours, read from @immich/ui's variables once per light/dark (a style read is the costly part). */
+export function sparklineColors(canvas: HTMLCanvasElement): SparklineColors {
+  const theme = canvas.closest('.dark') ? 'dark' : 'light';
+  let colors = palettes.get(theme);
+  if (!colors) {
+    const style = getComputedStyle(canvas);
+    colors = {
+      completed: style.getPropertyValue('--immich-ui-primary-500').trim() || '#4250af',
+      failed: style.getPropertyValue('--immich-ui-danger-500').trim() || '#e53935',
+    };
+    palettes.set(theme, colors);
+  }
+  return colors;
+}
+
 /** Draws one line per series scaled to the larger maximum; nulls break the line. A few hundred canvas calls. */
 export function drawSparkline(
   canvas: HTMLCanvasElement,
@@ -41,8 +61,7 @@ export function drawSparkline(
   const context = canvas.getContext('2d');
   if (!context) return;
   const ratio = globalThis.devicePixelRatio || 1;
-  const width = canvas.clientWidth || canvas.width;
-  const height = canvas.clientHeight || canvas.height;
+  const { width, height } = SPARKLINE_SIZE;
   if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio);
   if (canvas.height !== Math.round(height * ratio)) canvas.height = Math.round(height * ratio);
   context.setTransform(ratio, 0, 0, ratio, 0, 0);

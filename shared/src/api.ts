@@ -40,6 +40,22 @@ export interface ActiveJob {
   personId: string | null;
   /** Other id a job carries (face id of FacialRecognition, library id, ...). */
   otherId: string | null;
+  /** What Immich says of the job's asset; absent until fetched, or when Immich refused (another user's asset). */
+  asset?: AssetDetails;
+}
+
+/** From `getAssetInfo`, cached by the bridge. Face jobs carry a face id, which Immich's API cannot map to its asset. */
+export interface AssetDetails {
+  fileSize: number | null;
+  mimeType: string | null;
+  /** Upper-case file extension (HEIC, JPG, MOV), else the MIME subtype. */
+  format: string | null;
+  width: number | null;
+  height: number | null;
+  /** ISO capture time (EXIF dateTimeOriginal, else the file's creation time). */
+  takenAt: string | null;
+  /** The owner's name, when Immich includes it (only for assets the admin may read). */
+  ownerName: string | null;
 }
 
 export interface QueueCounts {
@@ -95,6 +111,7 @@ export interface FailedJob {
   assetPath: string | null;
   assetFileName: string | null;
   personId: string | null;
+  asset?: AssetDetails;
 }
 
 export interface QueueDetail extends QueueSummary {
@@ -126,7 +143,8 @@ export interface StatusResponse {
   restart?: RestartStatus;
   notifiers?: NotifierStatus[];
   compatibility?: Compatibility;
-  importMode?: { enabled: boolean; running: string | null };
+  /** Steps included so the popup and the Jobs page show the order's progress from the regular poll. */
+  importMode?: { enabled: boolean; running: string | null; steps?: ImportStep[] };
 }
 
 export interface AutoHealStatus {
@@ -387,6 +405,7 @@ export const ERROR_CODES = [
   'IMMICH_UNAVAILABLE',
   'IMMICH_NOT_CONFIGURED',
   'IMMICH_REFUSED',
+  'DOCKER_UNAVAILABLE',
   'REDIS_UNAVAILABLE',
   'INTERNAL',
 ] as const;

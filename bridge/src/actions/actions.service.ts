@@ -149,20 +149,24 @@ export class ActionsService {
       throw new AppError('QUEUE_NOT_PAUSABLE', 400, `Immich does not allow pausing ${queueName}`);
     }
     let response: QueueCommandResponse;
+    this.memory.recorder.expectPause(queueName, paused);
     try {
       response = { queue: queueName, isPaused: await immich.setPaused(queueName, paused), via: 'queues-api' };
     } catch (error) {
       // Servers before v2.4 have no Queues API: fall back to the legacy jobs command.
-      if (!(error instanceof ImmichError && error.kind === 'not-found')) throw immichFailure(error);
+      if (!(error instanceof ImmichError && error.kind === 'not-found')) {
+        this.memory.recorder.cancelExpectedPause(queueName);
+        throw immichFailure(error);
+      }
       try {
         const isPaused = await immich.legacyCommand(queueName, paused ? 'pause' : 'resume');
         response = { queue: queueName, isPaused, via: 'legacy-jobs-api' };
       } catch (legacyError) {
+        this.memory.recorder.cancelExpectedPause(queueName);
         throw immichFailure(legacyError);
       }
     }
     this.logger.info({ queue: queueName, paused, via: response.via }, 'queue command');
-    this.memory.recorder.expectPause(queueName, response.isPaused);
     this.memory.history.record({
       event: response.isPaused ? 'queue_paused' : 'queue_resumed',
       actor,

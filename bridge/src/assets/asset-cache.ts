@@ -1,3 +1,4 @@
+import type { AssetDetails } from '@immich-admin-tools/shared';
 import type { Logger } from '../logger.ts';
 import { ImmichError, type ImmichRepository } from '../immich/immich.repository.ts';
 
@@ -7,6 +8,25 @@ export interface AssetLabel {
   /** For the problem-assets list; unknown when Immich did not say. */
   mimeType?: string | null;
   fileSize?: number | null;
+  width?: number | null;
+  height?: number | null;
+  takenAt?: string | null;
+  ownerName?: string | null;
+}
+
+/** The details a job row shows of its asset; undefined until Immich answered for it. */
+export function assetDetails(label: AssetLabel | null): AssetDetails | undefined {
+  if (!label || label.mimeType === undefined) return undefined;
+  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(label.fileName)?.[1];
+  return {
+    fileSize: label.fileSize ?? null,
+    mimeType: label.mimeType,
+    format: ext ? ext.toUpperCase() : (label.mimeType?.split('/')[1]?.toUpperCase() ?? null),
+    width: label.width ?? null,
+    height: label.height ?? null,
+    takenAt: label.takenAt ?? null,
+    ownerName: label.ownerName ?? null,
+  };
 }
 
 interface Entry {
@@ -65,8 +85,8 @@ export class AssetCache {
   private async fetch(assetId: string): Promise<void> {
     try {
       const asset = await this.immich!.asset(assetId);
-      const label = { path: asset.originalPath, fileName: asset.originalFileName };
-      this.store(assetId, { ...label, mimeType: asset.mimeType, fileSize: asset.fileSize }, FOUND_TTL_MS);
+      const { originalPath: path, originalFileName: fileName, ...details } = asset;
+      this.store(assetId, { path, fileName, ...details }, FOUND_TTL_MS);
     } catch (error) {
       const refused = error instanceof ImmichError && error.kind !== 'unavailable';
       if (!refused) this.logger.debug({ assetId, err: String(error) }, 'asset lookup failed');

@@ -130,10 +130,17 @@ export class HistoryRecorder {
     this.history.record({ event, actor: 'bridge', detail: reason ? { reason } : null });
   }
 
-  /** A pause or resume done through the bridge: recorded by the caller, so the snapshot's sight of it is not. */
+  /**
+   * A pause or resume the bridge is about to ask Immich for: when the snapshot sees it happen, it is not
+   * recorded again as Immich's. Set before the request, so a tick in between cannot mistake it.
+   */
   expectPause(queue: string, paused: boolean): void {
     this.expectedPause.set(queue, { paused, until: Date.now() + EXPECT_PAUSE_MS });
-    this.paused.set(queue, paused);
+  }
+
+  /** The request failed: a change seen later is someone else's. */
+  cancelExpectedPause(queue: string): void {
+    this.expectedPause.delete(queue);
   }
 
   private stuckRows(summary: QueueSummary, now: number, seen: Set<string>, rows: NewHistoryRow[]): void {
@@ -235,12 +242,14 @@ export class HistoryRecorder {
     const before = this.paused.get(summary.name);
     this.paused.set(summary.name, summary.isPaused);
     const expected = this.expectedPause.get(summary.name);
-    if (expected && (expected.until < now || expected.paused === summary.isPaused)) {
-      this.expectedPause.delete(summary.name);
-      if (expected.paused === summary.isPaused) return;
-    }
+    if (expected && expected.until < now) this.expectedPause.delete(summary.name);
     // The first sight of a queue is a baseline, not a change.
     if (before === undefined || before === summary.isPaused) return;
+    if (expected && expected.until >= now && expected.paused === summary.isPaused) {
+      // The bridge's own command, recorded by it with its actor.
+      this.expectedPause.delete(summary.name);
+      return;
+    }
     rows.push({
       event: summary.isPaused ? 'queue_paused' : 'queue_resumed',
       actor: 'immich',

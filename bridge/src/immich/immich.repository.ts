@@ -40,15 +40,26 @@ export class ImmichRepository {
     return this.call(() => getAboutInfo(this.opts()));
   }
 
-  async asset(
-    id: string,
-  ): Promise<{ originalPath: string; originalFileName: string; mimeType: string | null; fileSize: number | null }> {
+  async asset(id: string): Promise<{
+    originalPath: string;
+    originalFileName: string;
+    mimeType: string | null;
+    fileSize: number | null;
+    width: number | null;
+    height: number | null;
+    takenAt: string | null;
+    ownerName: string | null;
+  }> {
     const asset = await this.call(() => getAssetInfo({ id }, this.opts()));
     return {
       originalPath: asset.originalPath,
       originalFileName: asset.originalFileName,
       mimeType: asset.originalMimeType ?? null,
       fileSize: asset.exifInfo?.fileSizeInByte ?? null,
+      width: asset.exifInfo?.exifImageWidth ?? asset.width ?? null,
+      height: asset.exifInfo?.exifImageHeight ?? asset.height ?? null,
+      takenAt: asset.exifInfo?.dateTimeOriginal ?? asset.fileCreatedAt ?? null,
+      ownerName: asset.owner?.name ?? null,
     };
   }
 

@@ -57,9 +57,9 @@ export class ImportModeService {
     return { enabled, order, running: plan.running, steps: plan.steps };
   }
 
-  status(): { enabled: boolean; running: string | null } {
-    const { enabled, running } = this.view();
-    return { enabled, running };
+  status(): { enabled: boolean; running: string | null; steps: ImportModeResponse['steps'] } {
+    const { enabled, running, steps } = this.view();
+    return { enabled, running, steps };
   }
 
   /** PUT /api/import-mode: validated as the settings section, then applied at once. */
@@ -105,7 +105,10 @@ export class ImportModeService {
       try {
         await this.pass();
       } catch (error) {
-        this.deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'import mode pass failed');
+        this.deps.logger.error(
+          { err: error instanceof Error ? error.message : String(error) },
+          'import mode pass failed',
+        );
       }
     } while (this.again && !this.stopped);
   }

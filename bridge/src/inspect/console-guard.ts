@@ -48,7 +48,8 @@ const refuse = (why: string) => new AppError('FORBIDDEN', 403, why);
  */
 export function vetCommand(rawCommand: string, rawArgs: readonly (string | number)[]): VettedCommand {
   const args = rawArgs.map(String);
-  if ([rawCommand, ...args].some((part) => /[\u0000-\u001f\u007f]/.test(part))) {
+  // Looked for by code point: CR/LF could split a command on an inline protocol, NUL ends C strings.
+  if ([rawCommand, ...args].some((part) => [...part].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\u007f'))) {
     throw refuse('control characters (CR, LF, NUL, ...) are not allowed in a command or its arguments');
   }
   const command = rawCommand.trim().toUpperCase();
@@ -62,7 +63,8 @@ export function vetCommand(rawCommand: string, rawArgs: readonly (string | numbe
   if (vetted === 'SCAN') return vetScan(args);
   if (vetted === 'XINFO') {
     // Only STREAM: FULL returns whole streams, GROUPS/CONSUMERS are not needed.
-    if (args.length !== 2 || args[0]!.toUpperCase() !== 'STREAM') throw refuse('XINFO is allowed only as XINFO STREAM <key>');
+    if (args.length !== 2 || args[0]!.toUpperCase() !== 'STREAM')
+      throw refuse('XINFO is allowed only as XINFO STREAM <key>');
     vetKey(args[1]);
     return { command: 'XINFO', args: ['STREAM', args[1]!], key: args[1]! };
   }
@@ -87,7 +89,9 @@ export function vetCommand(rawCommand: string, rawArgs: readonly (string | numbe
     case 'ZRANGE': {
       const withScores = vetted === 'ZRANGE' && rest.length === 3 && rest[2]!.toUpperCase() === 'WITHSCORES';
       if (!(rest.length === 2 || withScores)) {
-        throw refuse(`${vetted} takes <key> <start> <stop>${vetted === 'ZRANGE' ? ' [WITHSCORES]' : ''} and nothing else`);
+        throw refuse(
+          `${vetted} takes <key> <start> <stop>${vetted === 'ZRANGE' ? ' [WITHSCORES]' : ''} and nothing else`,
+        );
       }
       vetRange(vetted, rest[0]!, rest[1]!);
       return done(withScores ? [rest[0]!, rest[1]!, 'WITHSCORES'] : rest);
@@ -100,7 +104,9 @@ export function vetCommand(rawCommand: string, rawArgs: readonly (string | numbe
 function vetKey(key: string | undefined): void {
   if (key === undefined) throw refuse('a key is needed');
   if (key.includes('..') || !KEY.test(key)) {
-    throw refuse(`only keys of one queue are readable: ${IMMICH_PREFIX}:<queue>:<name>, plain characters, no wildcards`);
+    throw refuse(
+      `only keys of one queue are readable: ${IMMICH_PREFIX}:<queue>:<name>, plain characters, no wildcards`,
+    );
   }
 }
 

@@ -117,7 +117,8 @@ export class InspectService {
     ]);
     const size = Number(ok(fields!));
     if (size === 0) throw new AppError('JOB_NOT_FOUND', 404, `No job hash ${jobId} in ${name}`);
-    if (size > MAX_HASH_FIELDS) throw new AppError('FORBIDDEN', 403, `The hash of ${jobId} has ${size} fields: too large to show`);
+    if (size > MAX_HASH_FIELDS)
+      throw new AppError('FORBIDDEN', 403, `The hash of ${jobId} has ${size} fields: too large to show`);
     const [all] = await this.repository.inspect([['HGETALL', key]]);
     const { hash, redacted } = redactJobHash(pairs(ok(all!) as string[]));
     const bounded = Object.fromEntries(Object.entries(hash).map(([f, v]) => [f, truncate(v).value]));
@@ -145,7 +146,11 @@ export class InspectService {
         ['HGET', key!, 'name'],
       ]);
       if (Number(ok(size!)) > MAX_HASH_FIELDS) {
-        throw new AppError('FORBIDDEN', 403, `${key} has more than ${MAX_HASH_FIELDS} fields: read single fields with HGET`);
+        throw new AppError(
+          'FORBIDDEN',
+          403,
+          `${key} has more than ${MAX_HASH_FIELDS} fields: read single fields with HGET`,
+        );
       }
       const [reply] = await this.repository.inspect([[vetted.command, ...vetted.args]]);
       // The job's name decides whether its data may be shown at all.
@@ -198,7 +203,10 @@ function toEvent([id, flat]: [string, string[]]): InspectEvent {
 
 function truncate(text: string): { value: string; truncated: boolean } {
   if (text.length <= MAX_VALUE_CHARS) return { value: text, truncated: false };
-  return { value: `${text.slice(0, MAX_VALUE_CHARS)}… [${text.length - MAX_VALUE_CHARS} more characters]`, truncated: true };
+  return {
+    value: `${text.slice(0, MAX_VALUE_CHARS)}… [${text.length - MAX_VALUE_CHARS} more characters]`,
+    truncated: true,
+  };
 }
 
 /** Lists cut at MAX_RANGE items and strings at MAX_VALUE_CHARS, at any depth. */

@@ -3,7 +3,8 @@ import { SENSITIVE_JOB_NAMES } from '@immich-admin-tools/shared';
 export const REDACTED = '[redacted]';
 
 /** Keys whose values are secrets wherever they appear in job data, options or results. */
-const SECRET_KEY = /pass(word|wd|phrase)?|secret|token|api[-_]?key|authori[sz]ation|cookie|credential|private[-_]?key|session/i;
+const SECRET_KEY =
+  /pass(word|wd|phrase)?|secret|token|api[-_]?key|authori[sz]ation|cookie|credential|private[-_]?key|session/i;
 
 /** Secret-looking values inside free text: auth headers, JWTs, credentials in URLs. */
 const SECRET_VALUES: [RegExp, string][] = [
@@ -49,7 +50,9 @@ export function redactText(text: string): Redacted<string> {
     try {
       const parsed: unknown = JSON.parse(text);
       const result = redactValue(parsed);
-      return result.redacted ? { value: JSON.stringify(result.value), redacted: true } : { value: text, redacted: false };
+      return result.redacted
+        ? { value: JSON.stringify(result.value), redacted: true }
+        : { value: text, redacted: false };
     } catch {
       // Not JSON after all: treat it as free text.
     }

@@ -89,6 +89,14 @@ export class ProblemAssetRepository {
     return row ? toRow(row) : null;
   }
 
+  /** Counts problems in one transaction (a tick can fail thousands of jobs); answers each asset's row after. */
+  addAll(problems: Problem[]): ProblemRow[] {
+    return this.db.transaction(() => {
+      const ids = new Set(problems.map((problem) => this.add(problem).assetId));
+      return [...ids].map((id) => this.get(id)!);
+    })();
+  }
+
   /** Counts one problem of an asset and returns its row after. */
   add(problem: Problem): ProblemRow {
     return this.db.transaction(() => {

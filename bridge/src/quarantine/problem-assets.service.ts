@@ -62,6 +62,7 @@ const SORT_VALUE: Record<ProblemAssetSort, (row: ProblemRow) => number> = {
  */
 export class ProblemAssetsService {
   private readonly quarantined: Set<string>;
+  private readonly pending: Problem[] = [];
 
   constructor(
     private readonly repository: ProblemAssetRepository,
@@ -108,13 +109,27 @@ export class ProblemAssetsService {
     return { assetId, quarantined: false };
   }
 
+  /** Rows of one tick arrive one by one in the same call: they are folded together, in one transaction. */
   private row(item: HistoryItem): void {
     const problem = problemOf(item);
     if (!problem) return;
-    const row = this.repository.add(problem);
+    this.pending.push(problem);
+    if (this.pending.length > 1) return;
+    queueMicrotask(() => {
+      try {
+        this.flush();
+      } catch (error) {
+        this.logger.error({ err: String(error) }, 'problem assets not updated');
+      }
+    });
+  }
+
+  private flush(): void {
     const after = this.settings().after;
-    if (after > 0 && !row.quarantined && row.timesStuck + row.timesFailed >= after) {
-      this.quarantine(row.assetId, 'quarantine', { timesStuck: row.timesStuck, timesFailed: row.timesFailed, after });
+    for (const row of this.repository.addAll(this.pending.splice(0))) {
+      if (after > 0 && !row.quarantined && row.timesStuck + row.timesFailed >= after) {
+        this.quarantine(row.assetId, 'quarantine', { timesStuck: row.timesStuck, timesFailed: row.timesFailed, after });
+      }
     }
   }
 

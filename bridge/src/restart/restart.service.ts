@@ -91,8 +91,9 @@ export class RestartService {
       throw new AppError(
         'NOT_CONFIGURED',
         503,
-        `Docker control is not configured: ${this.current.reason ?? 'unknown'}. Give the bridge a docker-socket-proxy ` +
-          'that allows container restarts (DOCKER_HOST=tcp://docker-proxy:2375) and IMMICH_CONTAINER_NAME.',
+        `Docker control is not configured: ${this.current.reason ?? 'unknown'}. Give the bridge a socket proxy that ` +
+          'allows container restarts (compose: --profile restart, DOCKER_HOST=tcp://docker-socket-proxy:2375) and ' +
+          'set IMMICH_CONTAINER_NAME; the bridge checks it at start-up.',
       );
     }
     if (this.busy) {
@@ -103,7 +104,8 @@ export class RestartService {
       throw new AppError(
         'CONFLICT',
         409,
-        `Immich was restarted less than ${this.cooldownMinutes()} minutes ago (RESTART_COOLDOWN_MINUTES)`,
+        `Immich was restarted less than ${this.cooldownMinutes()} minutes ago (RESTART_COOLDOWN_MINUTES); ` +
+          `try again in ${Math.ceil(wait / 60)} min`,
         undefined,
         wait,
       );
@@ -131,7 +133,7 @@ export class RestartService {
       this.revisionCount++;
       const reason = this.explain(error);
       this.logger.error({ reason }, 'Immich restart failed');
-      throw new AppError('IMMICH_UNAVAILABLE', 502, `Docker did not restart ${docker.container}: ${reason}`);
+      throw new AppError('DOCKER_UNAVAILABLE', 502, `Docker did not restart ${docker.container}: ${reason}`);
     }
     this.lastRestartAt = this.now();
     this.watch = { actor, askedAt, restartedAt: this.lastRestartAt, queues, detail };
@@ -179,10 +181,10 @@ export class RestartService {
     const container = this.docker.container;
     if (!(error instanceof DockerError)) return String(error);
     if (error.status === 404) return `no container named ${container} (set IMMICH_CONTAINER_NAME)`;
-    if (error.status === 403) return `the Docker socket proxy refused (${error.message}); allow CONTAINERS and POST`;
-    if (error.message === 'ENOENT' || error.message === 'ECONNREFUSED') {
-      return `no Docker API at ${this.docker.host} (${error.message})`;
-    }
-    return error.status === null ? error.message : `Docker answered ${error.status}: ${error.message}`;
+    if (error.status === 403)
+      return `the Docker socket proxy refused (${error.message}); allow CONTAINERS=1 and ALLOW_RESTARTS=1`;
+    // No answer at all (no socket, no proxy started, DNS): say where it looked.
+    if (error.status === null) return `no Docker API at ${this.docker.host} (${error.message})`;
+    return `Docker answered ${error.status}: ${error.message}`;
   }
 }

@@ -4,10 +4,11 @@ import {
   queueInfo,
   waitingCount,
   type ActiveJob,
+  type AssetDetails,
   type QueueCondition,
   type QueueSummary,
 } from '@immich-admin-tools/shared';
-import type { AssetCache } from '../assets/asset-cache.ts';
+import { assetDetails, type AssetCache } from '../assets/asset-cache.ts';
 import { classifyJob, type LockHistory } from '../classify/classifier.ts';
 import type { RawActiveJob, RawQueueState } from '../redis/queue.repository.ts';
 
@@ -73,7 +74,14 @@ export function toActiveJob(raw: RawActiveJob, ctx: SummaryContext): ActiveJob {
     ...ids,
     assetPath: label?.path ?? null,
     assetFileName: label?.fileName ?? null,
+    ...withAsset(label),
   };
+}
+
+/** `asset` only once Immich answered for it, so job objects stay as they were without it. */
+export function withAsset(label: ReturnType<AssetCache['lookup']>): { asset?: AssetDetails } {
+  const asset = assetDetails(label);
+  return asset ? { asset } : {};
 }
 
 export function toQueueSummary(state: RawQueueState, ctx: SummaryContext): QueueSummary {

@@ -11,7 +11,7 @@ import type { Send } from './jobs-page.svelte.ts';
 
 export type { Send };
 
-export const INSIGHTS_VIEWS = ['overview', 'timeline', 'charts', 'problems', 'settings'] as const;
+export const INSIGHTS_VIEWS = ['overview', 'timeline', 'charts', 'problems', 'settings', 'inspect'] as const;
 export type InsightsView = (typeof INSIGHTS_VIEWS)[number];
 
 /** What a view shows when a call failed: the popup's words, and "update the bridge" for a bridge without the endpoint. */

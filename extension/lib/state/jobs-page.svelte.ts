@@ -14,7 +14,7 @@ import type {
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { isReadOnly } from '../access.ts';
 import { describeError } from '../job-text.ts';
-import type { BridgeError, BridgeResult, Instance, InstanceSnapshot, ProtocolMap } from '../messaging.ts';
+import type { BridgeError, BridgeResult, InstanceSnapshot, PageInstance, ProtocolMap } from '../messaging.ts';
 import { SparklineState } from './sparklines.svelte.ts';
 
 export type Send = <K extends keyof ProtocolMap>(
@@ -44,6 +44,7 @@ export interface Health {
   autoHeal: StatusResponse['autoHeal'] | null;
   /** Whether the bridge can restart immich_server (Docker control configured). */
   restart: RestartStatus | null;
+  importMode: StatusResponse['importMode'] | null;
   /** The instance holds the read-only token: the panels offer no actions. */
   readOnly: boolean;
   error: BridgeError | null;
@@ -82,7 +83,7 @@ const backgroundError = (error: unknown): BridgeError => ({
 });
 
 export class JobsPageState {
-  instance = $state.raw<Instance | null>(null);
+  instance = $state.raw<PageInstance | null>(null);
   /** Set once findInstanceByOrigin answered. */
   looked = $state(false);
   /** What the panels show of the bridge's status; replaced only when that changes. */
@@ -145,7 +146,7 @@ export class JobsPageState {
     return job.ageSeconds + Math.max(0, this.now - (fetchedAt ?? this.now)) / 1000;
   }
 
-  setInstance(instance: Instance | null): void {
+  setInstance(instance: PageInstance | null): void {
     this.instance = instance;
     this.looked = true;
   }
@@ -159,6 +160,7 @@ export class JobsPageState {
       immichVersion: status?.immichVersion ?? null,
       autoHeal: status?.autoHeal ?? null,
       restart: status?.restart ?? null,
+      importMode: status?.importMode ?? null,
       readOnly: isReadOnly(status),
       error,
     };
@@ -271,6 +273,15 @@ export class JobsPageState {
     );
   }
 
+  setImportMode(enabled: boolean): Promise<void> {
+    return this.#act(
+      'import-mode-switch',
+      null,
+      (instanceId) => this.#send('setImportMode', { instanceId, update: { enabled } }),
+      (data) => (data.enabled ? `Import mode is on: ${data.running ?? 'nothing waits'} runs first.` : 'Import mode is off.'),
+    );
+  }
+
   runAutoHeal(): Promise<void> {
     return this.#act(
       'auto-heal-run',
@@ -304,8 +315,9 @@ export class JobsPageState {
     );
   }
 
-  openHistory(queue?: string): void {
-    if (this.instance) void this.#send('openHistory', { instanceId: this.instance.id, queue }).catch(() => {});
+  /** With a job id, opens the Inspect view on its raw hash. */
+  openHistory(queue?: string, jobId?: string): void {
+    if (this.instance) void this.#send('openHistory', { instanceId: this.instance.id, queue, jobId }).catch(() => {});
   }
 
   /** Runs one action at a time per key, shows its outcome, then refreshes what it changed. */

@@ -118,6 +118,16 @@ export class PopupState {
     );
   }
 
+  setImportMode(instanceId: string, enabled: boolean): Promise<void> {
+    return this.#run(
+      instanceId,
+      '',
+      'import-mode',
+      () => sendMessage('setImportMode', { instanceId, update: { enabled } }),
+      (r) => (r.enabled ? 'Import mode is on.' : 'Import mode is off.'),
+    );
+  }
+
   async refresh(instanceId: string): Promise<void> {
     this.snapshots[instanceId] = await sendMessage('refresh', { instanceId });
   }

@@ -1,4 +1,4 @@
-import type { AssetResponseDto, AssetTypeEnum, AssetVisibility } from '@immich/sdk';
+import type { AssetResponseDto, AssetTypeEnum, AssetVisibility, UserAvatarColor } from '@immich/sdk';
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { ADMIN_USER, assetById, type SimAsset } from './assets.ts';
@@ -34,6 +34,22 @@ function assetResponse(asset: SimAsset): AssetResponseDto {
     isTrashed: false,
     thumbhash: null,
     visibility: 'timeline' as AssetVisibility,
+    // Only the admin's own assets are readable, so the owner is always the admin (as Immich includes it).
+    owner: {
+      id: ADMIN_USER.id,
+      name: ADMIN_USER.name,
+      email: 'admin@example.org',
+      avatarColor: 'primary' as UserAvatarColor,
+      profileChangedAt: asset.fileCreatedAt,
+      profileImagePath: '',
+    },
+    exifInfo: {
+      // About 0.3 bytes a pixel for photos, 1 MB a second for videos: plausible and deterministic.
+      fileSizeInByte: asset.duration === null ? Math.round(asset.width * asset.height * 0.3) : asset.duration * 1000,
+      exifImageWidth: asset.width,
+      exifImageHeight: asset.height,
+      dateTimeOriginal: asset.fileCreatedAt,
+    },
   };
 }
 

@@ -4,14 +4,20 @@ import type { Deps } from '../deps.ts';
 import { jobParam, queueParam, validate } from '../validation.ts';
 
 const queueQuery = z.object({
-  cursor: z.string().regex(/^\d{1,20}$/, 'a SCAN cursor').default('0'),
+  cursor: z
+    .string()
+    .regex(/^\d{1,20}$/, 'a SCAN cursor')
+    .default('0'),
   events: z.coerce.number().int().min(0).max(200).default(20),
 });
 
 /** Shape only: which commands and arguments may run is the console guard's call (403 with the reason). */
 const commandBody = z.strictObject({
   command: z.string().max(32),
-  args: z.array(z.union([z.string().max(512), z.number()])).max(8).default([]),
+  args: z
+    .array(z.union([z.string().max(512), z.number()]))
+    .max(8)
+    .default([]),
 });
 
 /**

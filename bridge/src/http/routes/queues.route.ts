@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { FailedJob, QueueDetail, QueuesResponse } from '@immich-admin-tools/shared';
-import { iso, jobIds } from '../../snapshot/queue-summary.ts';
+import { iso, jobIds, withAsset } from '../../snapshot/queue-summary.ts';
 import { JsonCache, sendCached } from '../cached-json.ts';
 import { isStale, type Deps } from '../deps.ts';
 import {
@@ -52,6 +52,7 @@ export const queuesRoutes = (deps: Deps) => {
               personId: ids.personId,
               assetPath: label?.path ?? null,
               assetFileName: label?.fileName ?? null,
+              ...withAsset(label),
             };
           }),
         };

@@ -65,14 +65,19 @@ for _, i in ipairs(watched) do
 
   local events, added, lastGenerated, read, lastRead = {}, false, false, 0, false
   local ek = k .. 'events'
-  if rcall('EXISTS', ek) == 1 then
+  local entries = {}
+  if lastId ~= '' then entries = rcall('XRANGE', ek, '(' .. lastId, '+', 'COUNT', maxEvents) end
+  -- XINFO (the counter that tells trimmed events) only on first sight or when something new came: an idle
+  -- queue costs one XRANGE. Stream ids follow the clock, so a stream that started over is read as new entries.
+  if (lastId == '' or #entries > 0) and rcall('EXISTS', ek) == 1 then
     local info = rcall('XINFO', 'STREAM', ek)
     for n = 1, #info, 2 do
       if info[n] == 'entries-added' then added = info[n + 1] end
       if info[n] == 'last-generated-id' then lastGenerated = info[n + 1] end
     end
-    if lastId ~= '' then
-      local entries = rcall('XRANGE', ek, '(' .. lastId, '+', 'COUNT', maxEvents)
+  end
+  do
+    do
       read = #entries
       for _, e in ipairs(entries) do
         lastRead = e[1]
