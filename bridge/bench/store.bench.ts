@@ -16,6 +16,7 @@ import { openImmichQueue } from '../../sim/src/bull/immich-queues.ts';
 import { startWorker } from '../../sim/src/bull/workers.ts';
 import { freePort, startRedisServer } from '../../sim/src/redis/redis-server.ts';
 import { startBridge } from '../src/bridge.ts';
+import { StatsService } from '../src/store/stats.service.ts';
 import { Store } from '../src/store/store.ts';
 
 const SOAK_MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
@@ -109,6 +110,8 @@ function seedBuckets(dataDir: string, now: number): number {
       }
     }
   });
+  // What retention leaves of a month: minute buckets only for the last 48 h.
+  store.db.prepare('DELETE FROM stats_minute WHERE t < ?').run(now - 48 * 60 * minute);
   store.close();
   return rows;
 }
@@ -127,10 +130,21 @@ async function statsBench(): Promise<void> {
       if (i >= 10) times.push(performance.now() - started);
     }
     await bridge.stop();
+    // The route reuses an answer for 10 s; the cost of computing one, for the record.
+    const store = Store.open(dataDir);
+    const stats = new StatsService(store);
+    const computed: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const started = performance.now();
+      JSON.stringify(stats.stats('30d', undefined));
+      computed.push(performance.now() - started);
+    }
+    store.close();
     const p50 = percentile(times, 50);
     log(
       `GET /api/stats?range=30d (${QUEUES.length} queues, ${rows.toLocaleString('en')} ten-minute deltas): ` +
-        `p50 ${p50.toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms (budget p50 < 20 ms) ${verdict(p50 < 20)}`,
+        `p50 ${p50.toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms (budget p50 < 20 ms) ${verdict(p50 < 20)}; ` +
+        `computing one answer uncached: p50 ${percentile(computed, 50).toFixed(1)} ms`,
     );
   } finally {
     await redisServer.dispose();
@@ -150,7 +164,7 @@ async function soakBench(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'iat-bench-soak-'));
   const port = await freePort();
   const bundle = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-  const child = spawn(process.execPath, ['--max-old-space-size=64', bundle], {
+  const child = spawn(process.execPath, ['--max-old-space-size=64', '--max-semi-space-size=2', bundle], {
     env: { ...process.env, ...env(redisServer.url, dataDir, port), POLL_INTERVAL_MS: '2000' },
     stdio: 'ignore',
   });

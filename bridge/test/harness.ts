@@ -57,15 +57,6 @@ export async function startHarness(env: Record<string, string> = {}, existing?: 
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as never };
   };
-  const until: BridgeHarness['until'] = async (check, timeoutMs = 30_000, what = 'condition') => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
-  };
   return {
     redisServer,
     redis,
@@ -79,6 +70,21 @@ export async function startHarness(env: Record<string, string> = {}, existing?: 
       if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Polls `check` until it returns a value (not undefined), or fails after timeoutMs. */
+export async function until<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
 }
 
 export const errorCode = (body: unknown) => (body as ErrorBody).error.code;

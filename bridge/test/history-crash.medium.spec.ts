@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addImmichJobs } from '../../sim/src/bull/immich-queues.ts';
 import { startWorker, type SimWorker } from '../../sim/src/bull/workers.ts';
 import { startRedisServer, type RedisServer } from '../../sim/src/redis/redis-server.ts';
-import { TOKEN } from './harness.ts';
+import { TOKEN, until } from './harness.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -95,16 +95,6 @@ const completedIn = async (queue: string) =>
     .flatMap((s) => s.points)
     .reduce((sum, p) => sum + p.completed, 0);
 
-async function until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
 describe('a bridge killed while it writes', () => {
   it('keeps every acknowledged row, writes no event twice, and counts every finished job exactly once', async () => {
     const JOBS = 800;
@@ -129,10 +119,14 @@ describe('a bridge killed while it writes', () => {
     await addImmichJobs(redis.url, 'metadataExtraction', jobs.slice(0, JOBS / 2));
 
     // Two clears are answered: their rows must survive the kill.
-    await until(async () => {
-      const rows = await allRows();
-      return rows.filter((r) => r.event === 'stuck_job_detected').length === 3 ? true : undefined;
-    }, 'three detections');
+    await until(
+      async () => {
+        const rows = await allRows();
+        return rows.filter((r) => r.event === 'stuck_job_detected').length === 3 ? true : undefined;
+      },
+      60_000,
+      'three detections',
+    );
     for (const jobId of hungIds.slice(0, 2)) {
       const res = await api(`/api/queues/faceDetection/jobs/${jobId}/clear`, {
         method: 'POST',
@@ -140,7 +134,11 @@ describe('a bridge killed while it writes', () => {
       });
       expect(res.status).toBe(200);
     }
-    await until(async () => ((await completedIn('metadataExtraction')) > 50 ? true : undefined), 'some completions');
+    await until(
+      async () => ((await completedIn('metadataExtraction')) > 50 ? true : undefined),
+      60_000,
+      'some completions',
+    );
 
     // Mid-stream: jobs go on finishing while no bridge watches.
     bridge.kill('SIGKILL');
@@ -150,10 +148,17 @@ describe('a bridge killed while it writes', () => {
 
     bridge = await startBridgeProcess();
     try {
-      const total = await until(async () => {
-        const done = await completedIn('metadataExtraction');
-        return done >= JOBS ? done : undefined;
-      }, `${JOBS} completions`);
+      let seen = 0;
+      const total = await until(
+        async () => {
+          seen = await completedIn('metadataExtraction');
+          return seen >= JOBS ? seen : undefined;
+        },
+        60_000,
+        `${JOBS} completions`,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message} (counted ${seen})`);
+      });
       // A few more ticks: nothing may be counted again.
       await sleep(1500);
       expect(await completedIn('metadataExtraction')).toBe(total);

@@ -75,7 +75,9 @@ describe('background message handlers', () => {
     await sendMessage('openHistory', { instanceId: 'home', queue: 'smartSearch' });
     const urls = (await fakeBrowser.tabs.query({})).map((t) => t.url);
     expect(urls).toContain('http://photos.test/admin/queues/smart-search');
-    expect(urls).toContain('chrome-extension://test-extension-id/history-page.html?instance=home&queue=smartSearch&view=timeline');
+    expect(urls).toContain(
+      'chrome-extension://test-extension-id/history-page.html?instance=home&queue=smartSearch&view=timeline',
+    );
   });
 
   it('tests a connection, reporting Redis down on the bridge side', async () => {

@@ -559,14 +559,7 @@ export const DEFAULT_IMPORT_ORDER: readonly string[] = [
  * skipped; `released-by-admin`: import mode held it and the admin resumed it by hand, so it is left to run
  * (until import mode is switched off and on); `absent`: no such queue in Redis; `off`: import mode is off.
  */
-export type ImportStepState =
-  | 'running'
-  | 'waiting'
-  | 'done'
-  | 'held-by-admin'
-  | 'released-by-admin'
-  | 'absent'
-  | 'off';
+export type ImportStepState = 'running' | 'waiting' | 'done' | 'held-by-admin' | 'released-by-admin' | 'absent' | 'off';
 
 export interface ImportStep {
   queue: string;

@@ -1,11 +1,9 @@
 import type { Db } from './database.ts';
 
-/** Counts of one queue (jobName '': the queue as a whole) in one minute. */
-export interface BucketDelta {
+/** One bucket of a queue's counts, as stored and as read back. */
+export interface BucketRow {
   queue: string;
-  /** '' is the queue's total row, also written for a minute with nothing finished: a missing bucket is a gap. */
-  jobName: string;
-  /** Start of the minute, ms epoch. */
+  /** Start of the bucket, ms epoch. */
   t: number;
   completed: number;
   failed: number;
@@ -13,20 +11,15 @@ export interface BucketDelta {
   durSum: number;
   durMax: number;
   lost: number;
+}
+
+/** Counts to add to one minute of a queue or of one of its job names. */
+export interface BucketDelta extends BucketRow {
+  /** '' is the queue's total row, also written for a minute with nothing finished: a missing bucket is a gap. */
+  jobName: string;
 }
 
 export type BucketTable = 'stats_minute' | 'stats_hour' | 'stats_day';
-
-export interface BucketRow {
-  queue: string;
-  t: number;
-  completed: number;
-  failed: number;
-  durCount: number;
-  durSum: number;
-  durMax: number;
-  lost: number;
-}
 
 export interface JobNameRow {
   queue: string;
@@ -98,26 +91,41 @@ export class StatsRepository {
       .all({ from, to, ...(queue ? { queue } : {}) }) as BucketRow[];
   }
 
-  /** Completed and failed since each of the given times, in one pass over the hour buckets. */
-  totalsSince(
-    since: { day: number; week: number; month: number },
+  /**
+   * One pass over the last month's hour buckets, by UTC hour of day: the completions of the range (peak hours)
+   * and the totals of the last day, week and month.
+   */
+  hourly(
+    since: { range: number; day: number; week: number; month: number },
     to: number,
     queue?: string,
-  ): { completedDay: number; failedDay: number; completedWeek: number; completedMonth: number } {
+  ): {
+    hour: number;
+    inRange: number;
+    completedDay: number;
+    failedDay: number;
+    completedWeek: number;
+    completedMonth: number;
+  }[] {
     return this.db
       .prepare(
-        `SELECT coalesce(sum(CASE WHEN t >= @day THEN completed END), 0) AS completedDay,
+        `SELECT (t % ${DAY}) / ${HOUR} AS hour,
+           coalesce(sum(CASE WHEN t >= @range THEN completed END), 0) AS inRange,
+           coalesce(sum(CASE WHEN t >= @day THEN completed END), 0) AS completedDay,
            coalesce(sum(CASE WHEN t >= @day THEN failed END), 0) AS failedDay,
            coalesce(sum(CASE WHEN t >= @week THEN completed END), 0) AS completedWeek,
            coalesce(sum(completed), 0) AS completedMonth
-         FROM stats_hour WHERE job_name = '' AND t >= @month AND t < @to ${queue ? 'AND queue = @queue' : ''}`,
+         FROM stats_hour WHERE job_name = '' AND t >= min(@month, @range) AND t < @to ${queue ? 'AND queue = @queue' : ''}
+         GROUP BY 1 ORDER BY 1`,
       )
-      .get({ ...since, to, ...(queue ? { queue } : {}) }) as {
+      .all({ ...since, to, ...(queue ? { queue } : {}) }) as {
+      hour: number;
+      inRange: number;
       completedDay: number;
       failedDay: number;
       completedWeek: number;
       completedMonth: number;
-    };
+    }[];
   }
 
   byJobName(table: BucketTable, from: number, to: number, queue?: string): JobNameRow[] {
@@ -129,17 +137,6 @@ export class StatsRepository {
          GROUP BY queue, job_name ORDER BY queue, job_name`,
       )
       .all({ from, to, ...(queue ? { queue } : {}) }) as JobNameRow[];
-  }
-
-  /** Completions by UTC hour of day, from minute or hour buckets. */
-  peakHours(table: 'stats_minute' | 'stats_hour', from: number, to: number, queue?: string): { hour: number; completed: number }[] {
-    return this.db
-      .prepare(
-        `SELECT (t % ${DAY}) / ${HOUR} AS hour, sum(completed) AS completed FROM ${table}
-         WHERE job_name = '' AND t >= @from AND t < @to ${queue ? 'AND queue = @queue' : ''}
-         GROUP BY 1 ORDER BY 1`,
-      )
-      .all({ from, to, ...(queue ? { queue } : {}) }) as { hour: number; completed: number }[];
   }
 
   /** Deletes up to `batch` buckets older than `cutoff` from one table. */

@@ -21,9 +21,26 @@ const avg = (sum: number, count: number) => (count > 0 ? Math.round(sum / count)
 const rate = (failed: number, completed: number) =>
   completed + failed > 0 ? Math.round((failed / (completed + failed)) * 10_000) / 10_000 : null;
 
+/** How long an answer is reused: a fraction of its bucket, so a chart is never more than a little behind. */
+const CACHE_MS: Record<StatsRange, number> = { '1h': 1000, '24h': 2000, '7d': 5000, '30d': 10_000 };
+
 /** GET /api/stats from the stored buckets: series, totals, per job name, peak hours, trend and stuck counts. */
 export class StatsService {
+  private readonly cache = new Map<string, { until: number; value: StatsResponse }>();
+
   constructor(private readonly store: Store) {}
+
+  /** The answer for a range, computed at most once per CACHE_MS however many pages ask. */
+  cached(range: StatsRange, queue: string | undefined, now = Date.now()): StatsResponse {
+    const key = `${range}\u0000${queue ?? ''}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.until > now) return hit.value;
+    const value = this.stats(range, queue, now);
+    // Queue names come from requests: keep the cache bounded whatever they ask for.
+    if (this.cache.size >= 200) this.cache.clear();
+    this.cache.set(key, { until: now + CACHE_MS[range], value });
+    return value;
+  }
 
   stats(range: StatsRange, queue: string | undefined, now = Date.now()): StatsResponse {
     const { span, table, bucket } = RANGES[range];
@@ -60,11 +77,12 @@ export class StatsService {
       sum.lost += row.lost;
     }
     const hourNow = Math.floor(now / HOUR) * HOUR + HOUR;
-    const recent = stats.totalsSince(
-      { day: hourNow - DAY, week: hourNow - 7 * DAY, month: hourNow - 30 * DAY },
+    const hours = stats.hourly(
+      { range: from, day: hourNow - DAY, week: hourNow - 7 * DAY, month: hourNow - 30 * DAY },
       hourNow,
       queue,
     );
+    const total = (pick: (h: (typeof hours)[number]) => number) => hours.reduce((sum, h) => sum + pick(h), 0);
     return {
       range,
       bucketSeconds: bucket / 1000,
@@ -86,10 +104,10 @@ export class StatsService {
             })),
         })),
       totals: {
-        completedToday: recent.completedDay,
-        completedWeek: recent.completedWeek,
-        completedMonth: recent.completedMonth,
-        failedToday: recent.failedDay,
+        completedToday: total((h) => h.completedDay),
+        completedWeek: total((h) => h.completedWeek),
+        completedMonth: total((h) => h.completedMonth),
+        failedToday: total((h) => h.failedDay),
         failureRate: rate(inRange.failed, inRange.completed),
       },
       previousFailureRate: rate(before.failed, before.completed),
@@ -101,7 +119,7 @@ export class StatsService {
         avgDurationMs: avg(row.durSum, row.durCount),
         maxDurationMs: row.durCount > 0 ? Math.round(row.durMax) : null,
       })),
-      peakHours: stats.peakHours(table === 'stats_minute' ? table : 'stats_hour', from, to, queue),
+      peakHours: hours.filter((h) => h.inRange > 0).map((h) => ({ hour: h.hour, completed: h.inRange })),
       stuck: this.store.history
         .stuckPerBucket(from, to, bucket, queue)
         .map((row) => ({ t: new Date(row.t).toISOString(), count: row.count })),

@@ -26,7 +26,11 @@ export class InspectState {
   #send: Send;
   #instanceId: () => string | null;
 
-  constructor(send: Send, instanceId: () => string | null, start: { queue?: string | null; jobId?: string | null } = {}) {
+  constructor(
+    send: Send,
+    instanceId: () => string | null,
+    start: { queue?: string | null; jobId?: string | null } = {},
+  ) {
     this.#send = send;
     this.#instanceId = instanceId;
     this.queue = start.queue ?? '';
@@ -44,7 +48,9 @@ export class InspectState {
     this.queue = queue;
     this.view = { ...this.view, loading: true, error: null };
     const result = await ask(() => this.#send('inspectQueue', { instanceId, queue, events: 20 }));
-    this.view = result.ok ? { loading: false, data: result.data, error: null } : { loading: false, data: null, error: result.error };
+    this.view = result.ok
+      ? { loading: false, data: result.data, error: null }
+      : { loading: false, data: null, error: result.error };
   }
 
   async loadJob(jobId = this.jobId): Promise<void> {
@@ -53,7 +59,9 @@ export class InspectState {
     this.jobId = jobId;
     this.job = { ...this.job, loading: true, error: null };
     const result = await ask(() => this.#send('inspectJob', { instanceId, queue: this.queue, jobId }));
-    this.job = result.ok ? { loading: false, data: result.data, error: null } : { loading: false, data: null, error: result.error };
+    this.job = result.ok
+      ? { loading: false, data: result.data, error: null }
+      : { loading: false, data: null, error: result.error };
   }
 
   async run(line = this.line): Promise<void> {

@@ -27,7 +27,7 @@ export function insightsErrorText(error: BridgeError, endpoint: string): ErrorTe
 }
 
 /** The background did not answer at all. */
-export const backgroundFailure = (error: unknown): { ok: false; error: BridgeError } => ({
+const backgroundFailure = (error: unknown): { ok: false; error: BridgeError } => ({
   ok: false,
   error: { kind: 'unreachable', message: `The extension's background did not answer (${String(error)}).` },
 });

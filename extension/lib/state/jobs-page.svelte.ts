@@ -278,7 +278,12 @@ export class JobsPageState {
       'import-mode-switch',
       null,
       (instanceId) => this.#send('setImportMode', { instanceId, update: { enabled } }),
-      (data) => (data.enabled ? `Import mode is on: ${data.running ?? 'nothing waits'} runs first.` : 'Import mode is off.'),
+      (data) =>
+        !data.enabled
+          ? 'Import mode is off.'
+          : data.running
+            ? `Import mode is on: ${data.running} runs first.`
+            : 'Import mode is on: nothing waits.',
     );
   }
 

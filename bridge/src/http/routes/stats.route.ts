@@ -15,5 +15,5 @@ const statsQuery = z.strictObject({
 export const statsRoutes = (deps: Deps) =>
   new Hono().get('/', validate('query', statsQuery), (c) => {
     const { range, queue } = c.req.valid('query');
-    return c.json(deps.stats.stats(range, queue));
+    return c.json(deps.stats.cached(range, queue));
   });
