@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NotifierStatus } from '@immich-admin-tools/shared';
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../logger.ts';
 import { severityAtLeast, type Alert } from './alert.ts';
 import { formatRequest, plainText } from './formats.ts';
@@ -254,6 +254,8 @@ export class Delivery {
 
   private async sendEmail(channel: Channel, alert: Alert): Promise<void> {
     const t = this.options.timeoutMs;
+    // Loaded on the first email: a bridge without SMTP never pays its memory.
+    const { createTransport } = await import('nodemailer');
     channel.transport ??= createTransport({
       url: channel.spec.url,
       connectionTimeout: t,

@@ -1,5 +1,5 @@
 import { SENSITIVE_JOB_NAMES, type QueueCounts } from '@immich-admin-tools/shared';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { ReplyError, type Redis } from 'ioredis';
 import { redisUnavailable, unknownOutcome } from '../errors.ts';
 import { COMMAND_TIMEOUT_MS, isNotSent, isTimeout, type RedisLink } from './connection.ts';
@@ -338,6 +338,8 @@ export class QueueRepository {
     if (!this.link.usable) throw redisUnavailable();
     let queue = this.bullQueues.get(name);
     if (!queue) {
+      // Loaded on the first retry or clean of failed jobs: the snapshot itself needs none of BullMQ.
+      const { Queue } = await import('bullmq');
       queue = new Queue(name, { connection: this.redis, prefix: IMMICH_PREFIX, skipMetasUpdate: true });
       queue.on('error', () => {});
       this.bullQueues.set(name, queue);

@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 
 /** Seconds Docker gives Immich to stop before it kills it (Docker's own default). */
 const STOP_SECONDS = 10;
@@ -35,21 +35,27 @@ function dockerFailure(error: unknown): DockerError {
 
 /** The only module that talks to the Docker Engine API: inspect and restart of Immich's container. */
 export class DockerRepository {
-  private readonly docker: Docker;
-  private readonly slowDocker: Docker;
+  private clients: Promise<{ docker: Docker; slowDocker: Docker }> | null = null;
 
   constructor(
     readonly host: string,
     readonly container: string,
-  ) {
-    this.docker = new Docker({ ...connection(host), timeout: INSPECT_TIMEOUT_MS });
-    this.slowDocker = new Docker({ ...connection(host), timeout: RESTART_TIMEOUT_MS });
+  ) {}
+
+  /** dockerode is loaded on the first call: a bridge without Docker control never pays its memory. */
+  private connect(): Promise<{ docker: Docker; slowDocker: Docker }> {
+    this.clients ??= import('dockerode').then(({ default: Dockerode }) => ({
+      docker: new Dockerode({ ...connection(this.host), timeout: INSPECT_TIMEOUT_MS }),
+      slowDocker: new Dockerode({ ...connection(this.host), timeout: RESTART_TIMEOUT_MS }),
+    }));
+    return this.clients;
   }
 
   /** GET /containers/{name}/json: whether the container exists and runs. */
   async inspect(): Promise<{ running: boolean; name: string }> {
     try {
-      const info = await this.docker.getContainer(this.container).inspect();
+      const { docker } = await this.connect();
+      const info = await docker.getContainer(this.container).inspect();
       return { running: info.State?.Running === true, name: info.Name.replace(/^\//, '') };
     } catch (error) {
       throw dockerFailure(error);
@@ -59,7 +65,8 @@ export class DockerRepository {
   /** POST /containers/{name}/restart; resolves once Docker says the container started again. */
   async restart(): Promise<void> {
     try {
-      await this.slowDocker.getContainer(this.container).restart({ t: STOP_SECONDS });
+      const { slowDocker } = await this.connect();
+      await slowDocker.getContainer(this.container).restart({ t: STOP_SECONDS });
     } catch (error) {
       throw dockerFailure(error);
     }
