@@ -175,6 +175,8 @@ export class HistoryRecorder {
           thresholdSeconds: summary.thresholdSeconds,
           attempts: job.attempts,
           stalls: job.stalls,
+          // How many of the queue's jobs are stuck with it: many at once is an outage, not a bad file.
+          stuckInQueue: summary.stuckJobs.length,
         },
         at: now,
         dedupKey: `detected:${key}`,

@@ -22,6 +22,8 @@ export interface Problem {
   jobName: string | null;
   error: string | null;
   at: number;
+  /** Stuck while many jobs of its queue were (an outage, not a bad file): tracked, but it never quarantines. */
+  systemic?: boolean;
 }
 
 interface Row {

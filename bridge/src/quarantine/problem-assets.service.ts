@@ -24,7 +24,10 @@ function problemOf(item: HistoryItem): Problem | null {
   if (!item.assetId) return null;
   const at = Date.parse(item.timestamp);
   const base = { assetId: item.assetId, assetPath: item.assetPath, queue: item.queue, jobName: item.jobName, at };
-  if (item.event === 'stuck_job_detected') return { ...base, kind: 'stuck', error: null };
+  if (item.event === 'stuck_job_detected') {
+    const stuckInQueue = typeof item.detail?.stuckInQueue === 'number' ? item.detail.stuckInQueue : 1;
+    return { ...base, kind: 'stuck', error: null, systemic: stuckInQueue > 1 };
+  }
   // Cleared before the classifier called it stuck (auto-heal's own threshold, or forced): stuck all the same.
   if (item.event === 'stuck_job_cleared' && item.detail?.result === 'cleared' && item.detail.state === 'running') {
     return { ...base, kind: 'stuck', error: null };
@@ -126,8 +129,11 @@ export class ProblemAssetsService {
 
   private flush(): void {
     const after = this.settings().after;
-    for (const row of this.repository.addAll(this.pending.splice(0))) {
-      if (after > 0 && !row.quarantined && row.timesStuck + row.timesFailed >= after) {
+    const problems = this.pending.splice(0);
+    // An ML outage hangs every asset in several queues at once: only a problem of the asset's own can quarantine it.
+    const own = new Set(problems.filter((problem) => !problem.systemic).map((problem) => problem.assetId));
+    for (const row of this.repository.addAll(problems)) {
+      if (after > 0 && own.has(row.assetId) && !row.quarantined && row.timesStuck + row.timesFailed >= after) {
         this.quarantine(row.assetId, 'quarantine', { timesStuck: row.timesStuck, timesFailed: row.timesFailed, after });
       }
     }
