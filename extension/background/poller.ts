@@ -111,20 +111,20 @@ export function createPoller(hooks: PollerHooks) {
     const instances = await instancesItem.getValue();
     const previous = await snapshotsItem.getValue();
     syncStreams(instances);
+    const fresh = new Set<string>();
     const polled = await Promise.all(
-      instances.map((instance) =>
-        (only === undefined || instance.id === only) && !skipsPoll(instance.id, only)
-          ? pollInstance(instance, previous[instance.id])
-          : previous[instance.id],
-      ),
+      instances.map((instance) => {
+        if ((only !== undefined && instance.id !== only) || skipsPoll(instance.id, only)) return previous[instance.id];
+        fresh.add(instance.id);
+        return pollInstance(instance, previous[instance.id]);
+      }),
     );
     // Instances removed since the last round drop out here.
     const next: Record<string, InstanceSnapshot> = {};
     for (const snapshot of polled) if (snapshot) next[snapshot.instanceId] = snapshot;
     await snapshotsItem.setValue(next);
-    for (const snapshot of Object.values(next)) {
-      if (only === undefined || snapshot.instanceId === only) push(snapshot);
-    }
+    // Only what this round fetched: a streaming bridge's pages already have its latest tick.
+    for (const snapshot of Object.values(next)) if (fresh.has(snapshot.instanceId)) push(snapshot);
     await hooks.onSnapshots(next, previous, instances);
     return next;
   };
