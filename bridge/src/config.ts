@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { QUEUE_NAME_PATTERN } from './redis/keys.ts';
 import { parseNotifierUrls } from './alerts/notifier-url.ts';
 
 /** Configuration, read once from the environment. Only this module reads `process.env`. */
@@ -78,8 +79,6 @@ export class ConfigError extends Error {
   }
 }
 
-const queueName = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-
 const intIn = (min: number, max: number) =>
   z
     .string()
@@ -105,7 +104,7 @@ const thresholds = z.string().transform((value, ctx) => {
     .map((p) => p.trim())
     .filter(Boolean)) {
     const match = /^([^=:\s]+)\s*[=:]\s*(\d+)$/.exec(part);
-    if (!match || !queueName.test(match[1]!) || Number(match[2]) < 1) {
+    if (!match || !QUEUE_NAME_PATTERN.test(match[1]!) || Number(match[2]) < 1) {
       ctx.addIssue({ code: 'custom', message: `"${part}" is not queue=seconds (e.g. videoConversion=3600)` });
       return z.NEVER;
     }
@@ -119,7 +118,7 @@ const queueList = z.string().transform((value, ctx) => {
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
-  const bad = names.find((name) => !queueName.test(name));
+  const bad = names.find((name) => !QUEUE_NAME_PATTERN.test(name));
   if (bad) {
     ctx.addIssue({ code: 'custom', message: `"${bad}" is not a queue name` });
     return z.NEVER;

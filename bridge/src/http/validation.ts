@@ -3,7 +3,7 @@ import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
-import { JOB_ID_PATTERN } from '../redis/keys.ts';
+import { JOB_ID_PATTERN, QUEUE_NAME_PATTERN } from '../redis/keys.ts';
 
 /** zValidator whose failures become the API's `{error: {code: 'BAD_REQUEST'}}` with the first problem named. */
 export const validate = <T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) =>
@@ -18,9 +18,9 @@ export const validate = <T extends z.ZodType, Target extends keyof ValidationTar
 const mode = z.enum(CLEAR_MODES).default('fail');
 const jobId = z.string().regex(JOB_ID_PATTERN, 'not a BullMQ job id');
 
-export const queueParam = z.object({
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'not a queue name'),
-});
+export const queueName = z.string().regex(QUEUE_NAME_PATTERN, 'not a queue name');
+
+export const queueParam = z.object({ name: queueName });
 export const jobParam = queueParam.extend({ jobId });
 export const assetParam = z.object({ assetId: z.uuid('not an asset id') });
 

@@ -1,12 +1,13 @@
 import { DEFAULT_IMPORT_ORDER, queueInfo } from '@immich-admin-tools/shared';
 import { z } from 'zod';
+import { QUEUE_NAME_PATTERN } from '../redis/keys.ts';
 import type { Config } from '../config.ts';
 import type { SettingsService } from '../store/settings.service.ts';
 
 const schema = z.object({
   enabled: z.boolean(),
   order: z
-    .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'not a queue name'))
+    .array(z.string().regex(QUEUE_NAME_PATTERN, 'not a queue name'))
     .min(2, 'at least two queues')
     .max(19, 'at most 19 queues')
     .refine((order) => new Set(order).size === order.length, 'a queue appears twice')

@@ -42,5 +42,8 @@ export function queueFromClientName(name: string): string | null {
   return /^[A-Za-z][A-Za-z0-9_-]*$/.test(decoded) ? decoded : null;
 }
 
+/** Queue names: Immich's are camelCase words; anything else of this shape is shown as an unknown queue. */
+export const QUEUE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
 /** BullMQ ids: auto-increment numbers or custom ids (Immich: asset uuids, `<albumId>/<recipientId>`). */
 export const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:/_.-]{0,199}$/;

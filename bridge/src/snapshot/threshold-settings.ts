@@ -1,5 +1,6 @@
 import { queueInfo } from '@immich-admin-tools/shared';
 import { z } from 'zod';
+import { QUEUE_NAME_PATTERN } from '../redis/keys.ts';
 import type { Config } from '../config.ts';
 import type { SettingsService } from '../store/settings.service.ts';
 import type { ThresholdPolicy } from './snapshot.service.ts';
@@ -9,7 +10,7 @@ export const DEFAULT_STALL_MINUTES = 5;
 
 const schema = z.object({
   stuckThresholds: z.record(
-    z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'not a queue name'),
+    z.string().regex(QUEUE_NAME_PATTERN, 'not a queue name'),
     z
       .number()
       .int('whole seconds')

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { JOB_ID_PATTERN } from '../../redis/keys.ts';
 import type { HistoryFilter } from '../../store/history.service.ts';
 import type { Deps } from '../deps.ts';
-import { validate } from '../validation.ts';
+import { queueName, validate } from '../validation.ts';
 
 const MAX_LIMIT = 1000;
 
@@ -25,10 +25,7 @@ const eventList = z
 
 export const historyQuery = z
   .strictObject({
-    queue: z
-      .string()
-      .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'not a queue name')
-      .optional(),
+    queue: queueName.optional(),
     event: eventList.optional(),
     assetId: z.uuid('not an asset id').optional(),
     jobId: z.string().regex(JOB_ID_PATTERN, 'not a BullMQ job id').optional(),

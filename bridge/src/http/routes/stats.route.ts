@@ -2,14 +2,11 @@ import { STATS_RANGES } from '@immich-admin-tools/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { validate } from '../validation.ts';
+import { queueName, validate } from '../validation.ts';
 
 const statsQuery = z.strictObject({
   range: z.enum(STATS_RANGES, `must be one of ${STATS_RANGES.join(', ')}`).default('24h'),
-  queue: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'not a queue name')
-    .optional(),
+  queue: queueName.optional(),
 });
 
 export const statsRoutes = (deps: Deps) =>
