@@ -18,6 +18,7 @@ import { historyRoutes } from './routes/history.route.ts';
 import { importModeRoutes } from './routes/import-mode.route.ts';
 import { inspectRoutes } from './routes/inspect.route.ts';
 import { metricsRoutes } from './routes/metrics.route.ts';
+import { openApiRoutes } from './routes/openapi.route.ts';
 import { problemAssetsRoutes } from './routes/problem-assets.route.ts';
 import { queuesRoutes } from './routes/queues.route.ts';
 import { restartRoutes } from './routes/restart.route.ts';
@@ -69,7 +70,8 @@ export function createApp(deps: Deps, logger: Logger) {
     .route('/api/events', eventsRoutes(deps))
     .route('/api/settings', settingsRoutes(deps))
     .route('/api/import-mode', importModeRoutes(deps))
-    .route('/api/inspect', inspectRoutes(deps));
+    .route('/api/inspect', inspectRoutes(deps))
+    .route('/api/openapi.json', openApiRoutes());
 
   app.notFound((c) => c.json(errorBody('NOT_FOUND', 'No such endpoint'), 404));
   app.onError((error, c) => {

@@ -8,11 +8,11 @@ import { queueName, validate } from '../validation.ts';
 
 const MAX_LIMIT = 1000;
 
-/** An ISO date-time or ms since the epoch. */
 const instant = z
   .string()
   .refine((v) => /^\d{1,15}$/.test(v) || !Number.isNaN(Date.parse(v)), 'must be an ISO date-time or ms since the epoch')
-  .transform((v) => (/^\d+$/.test(v) ? Number(v) : Date.parse(v)));
+  .transform((v) => (/^\d+$/.test(v) ? Number(v) : Date.parse(v)))
+  .describe('An ISO date-time or ms since the epoch');
 
 const eventList = z
   .string()
@@ -21,7 +21,8 @@ const eventList = z
     z.array(
       z.enum(HISTORY_EVENTS, { message: `must be one or more of ${HISTORY_EVENTS.join(', ')}, comma-separated` }),
     ),
-  );
+  )
+  .describe(`One or more of ${HISTORY_EVENTS.join(', ')}, comma-separated`);
 
 export const historyQuery = z
   .strictObject({

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import { validate } from '../validation.ts';
 
 /** The order itself is checked by the `importMode` settings section (known shape, no repeats, pausable). */
-const importModeBody = z.strictObject({
+export const importModeBody = z.strictObject({
   enabled: z.boolean().optional(),
   order: z.array(z.string().max(64)).max(19).optional(),
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { jobParam, queueParam, validate } from '../validation.ts';
 
-const queueQuery = z.object({
+export const inspectQueueQuery = z.object({
   cursor: z
     .string()
     .regex(/^\d{1,20}$/, 'a SCAN cursor')
@@ -12,7 +12,7 @@ const queueQuery = z.object({
 });
 
 /** Shape only: which commands and arguments may run is the console guard's call (403 with the reason). */
-const commandBody = z.strictObject({
+export const inspectCommandBody = z.strictObject({
   command: z.string().max(32),
   args: z
     .array(z.union([z.string().max(512), z.number()]))
@@ -26,7 +26,7 @@ const commandBody = z.strictObject({
  */
 export const inspectRoutes = (deps: Deps) =>
   new Hono()
-    .get('/queues/:name', validate('param', queueParam), validate('query', queueQuery), async (c) => {
+    .get('/queues/:name', validate('param', queueParam), validate('query', inspectQueueQuery), async (c) => {
       const { name } = c.req.valid('param');
       deps.actions.queue(name);
       return c.json(await deps.inspect.queue(name, c.req.valid('query')));
@@ -36,7 +36,7 @@ export const inspectRoutes = (deps: Deps) =>
       deps.actions.queue(name);
       return c.json(await deps.inspect.job(name, jobId));
     })
-    .post('/command', validate('json', commandBody), async (c) => {
+    .post('/command', validate('json', inspectCommandBody), async (c) => {
       const { command, args } = c.req.valid('json');
       return c.json(await deps.inspect.command(command, args));
     });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { assetParam, noBody, validate } from '../validation.ts';
 
-const listQuery = z.object({
+export const problemAssetsQuery = z.object({
   sort: z.enum(PROBLEM_ASSET_SORTS).default('lastSeen'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   before: z.string().max(500).optional(),
@@ -12,7 +12,7 @@ const listQuery = z.object({
 
 export const problemAssetsRoutes = (deps: Deps) =>
   new Hono()
-    .get('/', validate('query', listQuery), (c) => c.json(deps.problemAssets.list(c.req.valid('query'))))
+    .get('/', validate('query', problemAssetsQuery), (c) => c.json(deps.problemAssets.list(c.req.valid('query'))))
     .post('/:assetId/quarantine', validate('param', assetParam), validate('json', noBody), (c) =>
       c.json(deps.problemAssets.quarantine(c.req.valid('param').assetId, 'user')),
     )

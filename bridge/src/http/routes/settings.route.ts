@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import { validate } from '../validation.ts';
 
 /** `{section: {field: value}}`; the sections' own schemas check the values. */
-const settingsBody = z.record(z.string(), z.record(z.string(), z.unknown()));
+export const settingsBody = z.record(z.string(), z.record(z.string(), z.unknown()));
 
 export const settingsRoutes = (deps: Deps) =>
   new Hono()

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { queueName, validate } from '../validation.ts';
 
-const statsQuery = z.strictObject({
+export const statsQuery = z.strictObject({
   range: z.enum(STATS_RANGES, `must be one of ${STATS_RANGES.join(', ')}`).default('24h'),
   queue: queueName.optional(),
 });
