@@ -80,7 +80,12 @@ describe('popup and badge against a real bridge', () => {
       const asset = assetById(String(spec!.data.id));
       expect(await row.textContent()).toContain(asset!.originalFileName);
       expect(await row.textContent()).toContain('hung');
-      await shot(popup, 'popup', 'popup-stuck');
+      // The popup itself, not the tab it is opened in; both colour schemes for the docs.
+      await shot(popup.locator('main'), 'popup', 'popup-stuck');
+      await popup.emulateMedia({ colorScheme: 'dark' });
+      await popup.waitForFunction(() => document.documentElement.classList.contains('dark'));
+      await shot(popup.locator('main'), 'popup', 'popup-stuck-dark');
+      await popup.emulateMedia({ colorScheme: 'light' });
 
       await popup.getByRole('button', { name: /Clear stuck/ }).click();
       await popup.getByTestId('clear-confirm').getByRole('button', { name: 'Clear 1' }).click();
@@ -95,7 +100,7 @@ describe('popup and badge against a real bridge', () => {
       expect(job!.failedReason).toMatch(/cleared as stuck/i);
       expect(await queue.getActiveCount()).toBe(0);
       await popup.getByTestId('healthy').waitFor();
-      await shot(popup, 'popup', 'popup-healthy');
+      await shot(popup.locator('main'), 'popup', 'popup-healthy');
       await expect.poll(() => browser.badgeText(), { timeout: 15_000 }).toBe('');
     } finally {
       await queue.close();
