@@ -9,6 +9,9 @@ import { HealRepository } from './heal/heal.repository.ts';
 import { HealService } from './heal/heal.service.ts';
 import { CompatibilityService } from './compat/compatibility.service.ts';
 import { createApp } from './http/app.ts';
+import type { Deps } from './http/deps.ts';
+import { createHotPath, type HotPath } from './http/hot-path.ts';
+import { PolledAnswers } from './http/polled-answers.ts';
 import { closeServer, listen } from './http/listen.ts';
 import { ImmichRepository } from './immich/immich.repository.ts';
 import { ImmichStatus } from './immich/immich-status.ts';
@@ -48,6 +51,10 @@ export interface RunningBridge {
   snapshots: SnapshotService;
   history: HistoryService;
   settings: SettingsService;
+  /** The Hono app alone, without the listener's hot path in front (hot-path.ts), for in-process requests. */
+  app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
+  /** What the listener answers before Hono (the polled GETs). */
+  hotPath: HotPath;
   stop(): Promise<void>;
 }
 
@@ -160,31 +167,32 @@ export async function startBridge(
   retention.start();
   heal.start();
 
-  const app = createApp(
-    {
-      tokens: { full: config.token, read: config.readToken },
-      pollIntervalMs: config.pollIntervalMs,
-      snapshots,
-      actions,
-      repository,
-      assets,
-      immich,
-      immichStatus,
-      metrics,
-      metricsToken: config.metricsToken,
-      alerts,
-      history,
-      stats: new StatsService(store),
-      settings,
-      heal,
-      restart,
-      problemAssets,
-      importMode,
-      inspect: new InspectService(repository),
-      compat,
-    },
-    logger.child({ module: 'http' }),
-  );
+  const deps: Deps = {
+    tokens: { full: config.token, read: config.readToken },
+    pollIntervalMs: config.pollIntervalMs,
+    snapshots,
+    actions,
+    repository,
+    assets,
+    immich,
+    immichStatus,
+    metrics,
+    metricsToken: config.metricsToken,
+    alerts,
+    history,
+    stats: new StatsService(store),
+    settings,
+    heal,
+    restart,
+    problemAssets,
+    importMode,
+    inspect: new InspectService(repository),
+    compat,
+  };
+  const httpLogger = logger.child({ module: 'http' });
+  const answers = new PolledAnswers(deps);
+  const app = createApp(deps, httpLogger, answers);
+  const hotPath = await createHotPath(app, answers, deps.tokens, httpLogger);
   let server: ServerType | undefined;
   // Finishes what is in flight before letting go of Redis, so a write that started completes.
   const stop = async () => {
@@ -203,7 +211,7 @@ export async function startBridge(
     store.close();
   };
   try {
-    server = await listen(app.fetch, config.host, config.port);
+    server = await listen(app.fetch, config.host, config.port, hotPath);
   } catch (error) {
     await stop();
     throw error;
@@ -221,6 +229,8 @@ export async function startBridge(
     snapshots,
     history,
     settings,
+    app,
+    hotPath,
     stop,
   };
 }

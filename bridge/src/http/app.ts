@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import { bearerTokens, type AppEnv } from './auth.ts';
 import { jsonBodies } from './body.ts';
 import type { Deps } from './deps.ts';
+import { PolledAnswers } from './polled-answers.ts';
 import { actionsRoutes } from './routes/actions.route.ts';
 import { alertsRoutes } from './routes/alerts.route.ts';
 import { assetsRoutes } from './routes/assets.route.ts';
@@ -43,7 +44,7 @@ const metricsTokens = (deps: Deps) =>
  * Every route under /api after health needs a token, and the read-only token is held to GET and HEAD,
  * both by method in `bearerTokens`, so routes added later are covered without a line of their own.
  */
-export function createApp(deps: Deps, logger: Logger) {
+export function createApp(deps: Deps, logger: Logger, answers = new PolledAnswers(deps)) {
   const app = new Hono<AppEnv>()
     .use(async (c, next) => {
       await next();
@@ -57,8 +58,8 @@ export function createApp(deps: Deps, logger: Logger) {
     .route('/metrics', metricsRoutes(deps.metrics, metricsTokens(deps)))
     .use('/api/*', bearerTokens(deps.tokens))
     .use('/api/*', jsonBodies())
-    .route('/api/status', statusRoutes(deps))
-    .route('/api/queues', queuesRoutes(deps))
+    .route('/api/status', statusRoutes(answers))
+    .route('/api/queues', queuesRoutes(deps, answers))
     .route('/api/actions', actionsRoutes(deps))
     .route('/api/actions', restartRoutes(deps))
     .route('/api/auto-heal', autoHealRoutes(deps))

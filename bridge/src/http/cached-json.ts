@@ -10,7 +10,7 @@ const encoder = new TextEncoder();
 const MIN_COMPRESS_BYTES = 1024;
 
 /** One JSON answer serialised once, with its ETag; each compressed form is made on its first ask, then kept. */
-class JsonRepresentation {
+export class JsonRepresentation {
   readonly etag: string;
   private readonly compressed: Partial<Record<Encoding, Uint8Array<ArrayBuffer>>> = {};
 
@@ -76,17 +76,27 @@ export function pickEncoding(header: string | undefined): Encoding | null {
   return gzip > 0 ? 'gzip' : null;
 }
 
-/** Sends a cached representation: 304 when the client holds it, compressed when the client asks. */
-export function sendCached(c: Context, representation: JsonRepresentation): Response {
+/** What to send for a cached representation: 304 when the client holds it, compressed when the client asks. */
+export function negotiate(
+  representation: JsonRepresentation,
+  ifNoneMatch: string | undefined,
+  acceptEncoding: string | undefined,
+): { status: 200 | 304; headers: Record<string, string>; body: Uint8Array<ArrayBuffer> | null } {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     etag: representation.etag,
     vary: 'Accept-Encoding',
     'cache-control': 'private, no-cache',
   };
-  if (matchesEtag(c.req.header('if-none-match'), representation.etag)) return c.body(null, 304, headers);
-  const encoding =
-    representation.identity.length >= MIN_COMPRESS_BYTES ? pickEncoding(c.req.header('accept-encoding')) : null;
-  if (!encoding) return c.body(representation.identity, 200, headers);
-  return c.body(representation.encoded(encoding), 200, { ...headers, 'content-encoding': encoding });
+  if (matchesEtag(ifNoneMatch, representation.etag)) return { status: 304, headers, body: null };
+  const encoding = representation.identity.length >= MIN_COMPRESS_BYTES ? pickEncoding(acceptEncoding) : null;
+  if (!encoding) return { status: 200, headers, body: representation.identity };
+  headers['content-encoding'] = encoding;
+  return { status: 200, headers, body: representation.encoded(encoding) };
+}
+
+/** Sends a cached representation from a Hono route. */
+export function sendCached(c: Context, representation: JsonRepresentation): Response {
+  const answer = negotiate(representation, c.req.header('if-none-match'), c.req.header('accept-encoding'));
+  return answer.body ? c.body(answer.body, 200, answer.headers) : c.body(null, 304, answer.headers);
 }

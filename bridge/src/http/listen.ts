@@ -4,6 +4,7 @@ import { getRequestListener, RequestError, type ServerType } from '@hono/node-se
 import type { ErrorCode } from '@immich-admin-tools/shared';
 import { errorBody } from '../errors.ts';
 import { MAX_BODY_BYTES } from './body.ts';
+import type { HotPath } from './hot-path.ts';
 
 /** A refused oversize body is read and dropped up to this much, so its 413 arrives; past it the socket goes. */
 const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -67,9 +68,10 @@ function refuseOversize(req: IncomingMessage, res: ServerResponse): void {
 /**
  * The Node request handler in front of Hono: request bodies are read here, up to MAX_BODY_BYTES, and
  * handed to Hono whole (`rawBody`), so an oversize body is refused before Hono sees it, whatever its
- * framing (Content-Length or chunked). GET and HEAD go straight through, unless they declare an oversize body.
+ * framing (Content-Length or chunked). GET and HEAD go straight through, unless they declare an oversize body;
+ * the polled GETs may be answered by `hot` without Hono.
  */
-function bodyLimitedListener(fetch: Parameters<typeof getRequestListener>[0]) {
+function bodyLimitedListener(fetch: Parameters<typeof getRequestListener>[0], hot: HotPath | null) {
   // The adapter refuses some targets before Hono sees them (a backslash in the path, a bad Host): as JSON too.
   const handle = getRequestListener(fetch, {
     errorHandler: (error) =>
@@ -80,6 +82,7 @@ function bodyLimitedListener(fetch: Parameters<typeof getRequestListener>[0]) {
   return (req: IncomingMessage, res: ServerResponse) => {
     // Any method, GET too: an oversize body left unread would make the close after the answer a reset.
     if (Number(req.headers['content-length']) > MAX_BODY_BYTES) return refuseOversize(req, res);
+    if (hot?.(req, res)) return;
     if (req.method === 'GET' || req.method === 'HEAD') return void handle(req, res);
     // A client that goes away mid-body: nothing to answer; without a listener the error would throw.
     req.on('error', () => {});
@@ -112,9 +115,14 @@ export class PortInUseError extends Error {
  * Starts the HTTP server; resolves once it listens, rejects (PortInUseError when taken) if it cannot.
  * Parser rejections (bad request line, bad Transfer-Encoding, oversize headers) get the API's error shape.
  */
-export function listen(fetch: (request: Request) => Response | Promise<Response>, host: string, port: number) {
+export function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  host: string,
+  port: number,
+  hot: HotPath | null = null,
+) {
   return new Promise<ServerType>((resolve, reject) => {
-    const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, bodyLimitedListener(fetch));
+    const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, bodyLimitedListener(fetch, hot));
     server.on('clientError', answerParserError);
     server.once('listening', () => {
       server.off('error', fail);

@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
-import type { FailedJob, QueueDetail, QueuesResponse } from '@immich-admin-tools/shared';
+import type { FailedJob, QueueDetail } from '@immich-admin-tools/shared';
 import { iso, jobIds, withAsset } from '../../snapshot/queue-summary.ts';
-import { JsonCache, sendCached } from '../cached-json.ts';
+import { sendCached } from '../cached-json.ts';
 import { isStale, type Deps } from '../deps.ts';
+import type { PolledAnswers } from '../polled-answers.ts';
 import {
   clearJobBody,
   clearStuckBody,
@@ -13,20 +14,9 @@ import {
   validate,
 } from '../validation.ts';
 
-export const queuesRoutes = (deps: Deps) => {
-  const list = new JsonCache();
+export const queuesRoutes = (deps: Deps, answers: PolledAnswers) => {
   return new Hono()
-    .get('/', (c) => {
-      const snapshot = deps.snapshots.snapshot;
-      const stale = isStale(deps);
-      // Serialised once per snapshot (and staleness), however many clients poll.
-      const representation = list.get([snapshot, stale], (): QueuesResponse => ({
-        queues: snapshot?.queues ?? [],
-        snapshotAt: snapshot ? new Date(snapshot.at).toISOString() : null,
-        stale,
-      }));
-      return sendCached(c, representation);
-    })
+    .get('/', (c) => sendCached(c, answers.queues()))
     .get('/:name', validate('param', queueParam), validate('query', failedPageQuery), async (c) => {
       const { name } = c.req.valid('param');
       const { failedOffset, failedLimit } = c.req.valid('query');
