@@ -15,7 +15,12 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export async function openDemoBrowser(demo: DemoInstance): Promise<{ close(): Promise<void> }> {
   if (!existsSync(E2E_EXTENSION_DIR)) {
     process.stdout.write('Building the extension first (wxt build --mode e2e, about a minute)...\n');
-    execFileSync('node_modules/.bin/wxt', ['build', '--mode', 'e2e'], { cwd: repoRoot, stdio: 'ignore' });
+    // NODE_ENV=production: the users' runtime, not Svelte's development build (WXT would set it to the mode).
+    execFileSync('node_modules/.bin/wxt', ['build', '--mode', 'e2e'], {
+      cwd: repoRoot,
+      stdio: 'ignore',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   }
   const browser = await launchExtension(E2E_EXTENSION_DIR, { headless: false });
   try {
