@@ -13,6 +13,7 @@ export default ts.config(
       '.wxt/',
       'coverage/',
       'test-output/',
+      '**/.scratch/',
       '.scratch/',
       '**/*.lua',
     ],

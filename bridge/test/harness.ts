@@ -9,7 +9,9 @@ import { addImmichJobs, type ImmichJobSpec } from '../../sim/src/bull/immich-que
 import { startWorker, type SimWorker, type WorkerOptions } from '../../sim/src/bull/workers.ts';
 import { startFakeImmich, type FakeImmich } from '../../sim/src/fake-immich/app.ts';
 import { startRedisServer, type RedisServer } from '../../sim/src/redis/redis-server.ts';
+import type { ImmichProfile } from '../../sim/src/versions.ts';
 import { startBridge, type RunningBridge } from '../src/bridge.ts';
+import type { DestinationStream } from '../src/logger.ts';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 
@@ -27,7 +29,12 @@ export interface BridgeHarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}, existing?: RedisServer): Promise<BridgeHarness> {
+/** `logDestination`: where the bridge writes its log lines (JSON, at the LOG_LEVEL `env` sets), to read back. */
+export async function startHarness(
+  env: Record<string, string> = {},
+  existing?: RedisServer,
+  options: { logDestination?: DestinationStream } = {},
+): Promise<BridgeHarness> {
   const redisServer = existing ?? (await startRedisServer());
   // A DATA_DIR given by the test is kept on close, so a second bridge can start over the same store.
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'iat-bridge-'));
@@ -44,6 +51,7 @@ export async function startHarness(env: Record<string, string> = {}, existing?: 
       POLL_INTERVAL_MS: '250',
       ...env,
     },
+    logDestination: options.logDestination,
   });
   const api: BridgeHarness['api'] = async (path, init = {}) => {
     const headers = new Headers(init.headers);
@@ -97,17 +105,30 @@ export interface Stack {
   immich: FakeImmich;
   h: BridgeHarness;
   workers: SimWorker[];
+  /** The Immich release the fake Immich and `workOn`'s workers and jobs imitate (the sim's default: 3.1). */
+  release?: ImmichProfile;
 }
 
-/** Starts a Stack before the file's tests and tears it down after them. */
-export function useStack(env: Record<string, string> = {}): Stack {
-  const stack = { workers: [] as SimWorker[] } as Stack;
+/**
+ * Starts a Stack before the tests of the file (or of the `describe` it is called in) and tears it down after
+ * them. `release` and `logDestination` as in `Stack` and `startHarness`.
+ */
+export function useStack(
+  env: Record<string, string> = {},
+  options: { release?: ImmichProfile; logDestination?: DestinationStream } = {},
+): Stack {
+  const stack = { workers: [] as SimWorker[], release: options.release } as Stack;
   beforeAll(async () => {
     stack.redisServer = await startRedisServer();
-    stack.immich = await startFakeImmich({ redisUrl: stack.redisServer.url, apiKey: API_KEY });
+    stack.immich = await startFakeImmich({
+      redisUrl: stack.redisServer.url,
+      apiKey: API_KEY,
+      immich: options.release,
+    });
     stack.h = await startHarness(
       { IMMICH_API_URL: stack.immich.url, IMMICH_API_KEY: API_KEY, ...env },
       stack.redisServer,
+      { logDestination: options.logDestination },
     );
   });
   afterAll(async () => {
@@ -129,9 +150,9 @@ export async function workOn(
   jobs: ImmichJobSpec[],
   hold = 0,
 ): Promise<{ worker: SimWorker; ids: string[] }> {
-  const worker = await startWorker({ redisUrl: s.redisServer.url, ...opts });
+  const worker = await startWorker({ redisUrl: s.redisServer.url, workerName: s.release?.workerName, ...opts });
   s.workers.push(worker);
-  const ids = await addImmichJobs(s.redisServer.url, opts.queue, jobs);
+  const ids = await addImmichJobs(s.redisServer.url, opts.queue, jobs, s.release?.bullmq);
   if (hold > 0) await worker.waitForActive(hold);
   return { worker, ids };
 }

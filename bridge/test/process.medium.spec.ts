@@ -40,6 +40,19 @@ describe('pnpm bridge', () => {
     expect(bridge.output()).not.toMatch(/ELIFECYCLE|ERR_PNPM/);
   });
 
+  it('says in one line that IMPORT_MODE_ORDER is refused, without a stack trace', async () => {
+    const bridge = runScript(process.execPath, ['--import', 'tsx', 'bridge/src/main.ts'], {
+      REDIS_URL: redis.url,
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      IMPORT_MODE_ORDER: 'smartSearch',
+    });
+    expect((await bridge.exited).code).toBe(1);
+    expect(bridge.output().trim()).toBe('Invalid configuration: IMPORT_MODE_ORDER: at least two queues');
+  });
+
   it('says in one line that its port is taken, without a stack trace', async () => {
     const port = await freePort();
     const holder: Server = await new Promise((resolve) => {

@@ -76,17 +76,20 @@ export async function launchExtension(
   };
 }
 
-/** Adds an instance through the options page, as a user would; loopback is pre-granted in the e2e build. */
+/**
+ * Adds an instance through the options page, as a user would; loopback is pre-granted in the e2e build. Without
+ * `bridgeUrl` and `token`, an instance without a bridge.
+ */
 export async function addInstanceViaOptions(
   browser: ExtensionBrowser,
-  instance: { name: string; immichUrl: string; bridgeUrl: string; token: string },
+  instance: { name: string; immichUrl: string; bridgeUrl?: string; token?: string },
 ): Promise<Page> {
   const page = await browser.openPage('options.html');
   await page.getByRole('button', { name: 'Add instance' }).click();
   await page.locator('input[name="name"]').fill(instance.name);
   await page.locator('input[name="immichUrl"]').fill(instance.immichUrl);
-  await page.locator('input[name="bridgeUrl"]').fill(instance.bridgeUrl);
-  await page.locator('input[name="token"]').fill(instance.token);
+  if (instance.bridgeUrl) await page.locator('input[name="bridgeUrl"]').fill(instance.bridgeUrl);
+  if (instance.token) await page.locator('input[name="token"]').fill(instance.token);
   await page.getByRole('button', { name: 'Save and grant access' }).click();
   await page.getByTestId('instance-item').filter({ hasText: instance.name }).getByText('Access granted').waitFor();
   return page;

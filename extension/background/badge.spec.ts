@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { activeJob, instance, queueSummary, snapshot } from '../test/snapshot.factory.ts';
+import { activeJob, directSnapshot, instance, queueSummary, snapshot } from '../test/snapshot.factory.ts';
 import { badgeView, PROBLEM_COLOR, showBadge, STUCK_COLOR } from './badge.ts';
 
 const home = instance();
@@ -40,6 +40,16 @@ describe('badge', () => {
       error: { kind: 'unreachable', message: 'down' },
     });
     expect(badgeView([home], { home: stale }).text).toBe('!');
+  });
+
+  it('claims nothing stuck for an instance without a bridge, and a grey "!" when Immich wants a sign-in', () => {
+    const ok = badgeView([home], { home: directSnapshot([]) });
+    expect(ok.text).toBe('');
+    expect(ok.title).toContain('Home: no bridge, counts from Immich');
+    const error = { kind: 'immich_auth' as const, message: '401' };
+    const signedOut = badgeView([home], { home: directSnapshot([], { error }, { error }) });
+    expect(signedOut).toMatchObject({ text: '!', color: PROBLEM_COLOR });
+    expect(signedOut.title).toContain('Home: sign in to Immich as an admin');
   });
 
   it('is empty when all is healthy or nothing is configured', () => {

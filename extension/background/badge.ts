@@ -21,6 +21,9 @@ const ERROR_LABELS: Record<BridgeError['kind'], string> = {
   http: 'bridge error',
   no_instance: 'not configured',
   browser: 'access not granted',
+  immich_auth: 'sign in to Immich as an admin',
+  immich_unreachable: 'Immich unreachable',
+  immich_error: 'Immich error',
 };
 
 /** Stuck jobs per queue title, for one healthy snapshot. */
@@ -43,6 +46,9 @@ export function badgeView(instances: Instance[], snapshots: Record<string, Insta
       // Old data of a bridge we cannot read is not counted: the badge would claim what we no longer know.
       problems++;
       lines.push(`${instance.name}: ${ERROR_LABELS[snapshot.error.kind]}`);
+    } else if (snapshot.direct) {
+      // Immich's own API classifies nothing: no stuck count to claim.
+      lines.push(`${instance.name}: no bridge, counts from Immich`);
     } else {
       const queues = stuckByQueue(snapshot);
       const count = queues.reduce((sum, q) => sum + q.jobs.length, 0);

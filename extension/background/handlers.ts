@@ -3,7 +3,8 @@ import { browser } from 'wxt/browser';
 import type { BridgeResult, Instance, InstanceSnapshot } from '../lib/messaging.ts';
 import { onMessage } from '../lib/messaging.ts';
 import { instancesItem, snapshotsItem } from '../lib/storage.ts';
-import { jobsPageUrl } from '../lib/instance-url.ts';
+import { createImmichClient, type ImmichClient } from '../lib/immich-direct/immich-client.ts';
+import { hasBridge, jobsPageUrl } from '../lib/instance-url.ts';
 import { lastHourOf } from '../lib/sparklines.ts';
 import { createBridgeClient, type BridgeClient } from './bridge-client.ts';
 import type { Poller } from './poller.ts';
@@ -11,6 +12,10 @@ import { registerInstance } from './registration.ts';
 
 const noInstance = (instanceId: string) =>
   ({ ok: false, error: { kind: 'no_instance', message: `No instance with id ${instanceId} is configured.` } }) as const;
+const noBridge = {
+  ok: false,
+  error: { kind: 'http', code: 'NO_BRIDGE', message: 'This needs the bridge, and this instance has none configured.' },
+} as const;
 
 async function findInstance(instanceId: string): Promise<Instance | undefined> {
   return (await instancesItem.getValue()).find((instance) => instance.id === instanceId);
@@ -34,8 +39,29 @@ export function registerHandlers(poller: Poller): () => void {
     async ({ data }: { data: D }): Promise<BridgeResult<T>> => {
       const instance = await findInstance(data.instanceId);
       if (!instance) return noInstance(data.instanceId);
+      if (!hasBridge(instance)) return noBridge;
       const result = await call(createBridgeClient(instance), data);
       if (changes && result.ok) void poller.pollOne(instance.id);
+      return result;
+    };
+
+  /**
+   * A queue action Immich's own API can do too: there without a bridge, or when the bridge does not answer, with
+   * the admin's session on the Immich origin.
+   */
+  const withDirect =
+    <D extends { instanceId: string }, T>(
+      bridge: (client: BridgeClient, data: D) => Promise<BridgeResult<T>>,
+      direct: (client: ImmichClient, data: D) => Promise<BridgeResult<T>>,
+    ) =>
+    async ({ data }: { data: D }): Promise<BridgeResult<T>> => {
+      const instance = await findInstance(data.instanceId);
+      if (!instance) return noInstance(data.instanceId);
+      let result = hasBridge(instance) ? await bridge(createBridgeClient(instance), data) : null;
+      if (!result || (!result.ok && result.error.kind === 'unreachable')) {
+        result = await direct(createImmichClient(instance.immichUrl), data);
+      }
+      if (result.ok) void poller.pollOne(instance.id);
       return result;
     };
 
@@ -82,11 +108,17 @@ export function registerHandlers(poller: Poller): () => void {
   );
   on(
     'pauseQueue',
-    withClient((c, d) => c.pause(d.queue)),
+    withDirect(
+      (c, d) => c.pause(d.queue),
+      (c, d) => c.setPaused(d.queue, true),
+    ),
   );
   on(
     'resumeQueue',
-    withClient((c, d) => c.resume(d.queue)),
+    withDirect(
+      (c, d) => c.resume(d.queue),
+      (c, d) => c.setPaused(d.queue, false),
+    ),
   );
   on(
     'retryFailed',
@@ -94,7 +126,10 @@ export function registerHandlers(poller: Poller): () => void {
   );
   on(
     'clearFailed',
-    withClient((c, d) => c.clearFailed(d.queue)),
+    withDirect(
+      (c, d) => c.clearFailed(d.queue),
+      (c, d) => c.clearFailed(d.queue),
+    ),
   );
   on(
     'getThumbnail',

@@ -6,7 +6,7 @@
  */
 import { waitingCount, type QueuesResponse, type StatusResponse } from '@immich-admin-tools/shared';
 import type { Browser } from 'wxt/browser';
-import { instanceOrigins } from '../lib/instance-url.ts';
+import { hasBridge, instanceOrigins } from '../lib/instance-url.ts';
 import {
   NO_HOST_ACCESS,
   type BridgeError,
@@ -14,8 +14,9 @@ import {
   type InstanceSnapshot,
   type LiveSnapshotMessage,
 } from '../lib/messaging.ts';
-import { instancesItem, snapshotsItem } from '../lib/storage.ts';
+import { instancesItem, sightingsItem, snapshotsItem } from '../lib/storage.ts';
 import { createBridgeClient } from './bridge-client.ts';
+import { pollDirect } from './direct-poll.ts';
 import { readEventStream } from './event-stream.ts';
 import { hasAccess } from './registration.ts';
 
@@ -42,8 +43,15 @@ export function withStreamedQueues(status: StatusResponse, body: QueuesResponse)
 
 type Port = Browser.runtime.Port;
 
-/** One poll of one bridge: status and queues side by side. Never throws. */
+/**
+ * One poll of one bridge: status and queues side by side. Without a bridge, or when it does not answer, Immich's
+ * own API is asked too (`direct`). Never throws.
+ */
 export async function pollInstance(instance: Instance, previous?: InstanceSnapshot): Promise<InstanceSnapshot> {
+  if (!hasBridge(instance)) {
+    const direct = await pollDirect(instance, 'no_bridge', previous?.direct);
+    return { instanceId: instance.id, status: null, queues: [], fetchedAt: null, error: direct.error, direct };
+  }
   const client = createBridgeClient(instance);
   const [status, queues] = await Promise.all([client.status(), client.queues()]);
   const keep = {
@@ -51,8 +59,15 @@ export async function pollInstance(instance: Instance, previous?: InstanceSnapsh
     queues: previous?.queues ?? [],
     fetchedAt: previous?.fetchedAt ?? null,
   };
-  if (!status.ok) return { instanceId: instance.id, ...keep, error: await explainUnreachable(instance, status.error) };
+  if (!status.ok) {
+    const error = await explainUnreachable(instance, status.error);
+    if (error.kind !== 'unreachable') return { instanceId: instance.id, ...keep, error };
+    const direct = await pollDirect(instance, 'bridge_down', previous?.direct);
+    return { instanceId: instance.id, ...keep, error, direct };
+  }
   if (!queues.ok) return { instanceId: instance.id, ...keep, status: status.data, error: queues.error };
+  // The bridge is back with exact ages: what was seen without it is of no more use.
+  if (previous?.direct) await sightingsItem(instance.id).removeValue();
   // The bridge can stay up while Redis is gone: it then serves its last snapshot, marked disconnected.
   const error = status.data.connected
     ? null
@@ -204,7 +219,7 @@ export function createPoller(hooks: PollerHooks) {
         streams.delete(id);
       }
     }
-    for (const instance of instances) if (!streams.has(instance.id)) openStream(instance);
+    for (const instance of instances) if (!streams.has(instance.id) && hasBridge(instance)) openStream(instance);
   }
 
   /** Polls every instance; calls made while a full round waits to start share it. */

@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/sve
 import type { Component } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NO_HOST_ACCESS, type InstanceSnapshot } from '../lib/messaging.ts';
-import { activeJob, instance, queueSummary, snapshot } from '../test/snapshot.factory.ts';
+import { activeJob, directQueue, directSnapshot, instance, queueSummary, snapshot } from '../test/snapshot.factory.ts';
 import InstanceCard from './InstanceCard.svelte';
 import PageHarness from './PageHarness.test.svelte';
 
@@ -15,6 +15,7 @@ function renderCard(snap: InstanceSnapshot | undefined, now = snap?.fetchedAt ??
     isBusy: () => false,
     onClearStuck: vi.fn(),
     onTogglePause: vi.fn(),
+    onClearFailed: vi.fn(),
     onOpenJobs: vi.fn(),
     onOpenHistory: vi.fn(),
     onRefresh: vi.fn(),
@@ -124,5 +125,64 @@ describe('popup instance card', () => {
     expect(screen.getByTestId('connection').textContent?.trim()).toBe('Token refused');
     expect(screen.getByText('The bridge refused the token (401).')).toBeTruthy();
     expect(screen.getByText(/Showing data from/)).toBeTruthy();
+  });
+
+  describe("without a bridge: Immich's own API", () => {
+    const MIN = 60_000;
+    const now = Date.now();
+    const searching = () =>
+      directQueue('smartSearch', {
+        statistics: { active: 2, completed: 0, failed: 3, delayed: 0, waiting: 30, paused: 0 },
+        activeJobs: [
+          { jobId: '34', name: 'SmartSearch', queuedAt: now - 20 * MIN, firstSeenAt: now - 12 * MIN },
+          { jobId: '35', name: 'SmartSearch', queuedAt: now - 20 * MIN, firstSeenAt: now - 30_000 },
+        ],
+      });
+
+    it('shows live counts and each active job as seen active for at least a while, labelled as observed', () => {
+      renderCard(directSnapshot([searching(), directQueue('ocr')]), now);
+      expect(screen.getByTestId('connection').textContent?.trim()).toBe('No bridge');
+      expect(screen.getByTestId('direct-source').textContent).toContain('No bridge: live from Immich’s own API.');
+      expect(screen.getByTestId('totals').textContent?.replace(/\s+/g, '')).toBe('30waiting2active3failed');
+      const row = screen.getByTestId('direct-queue');
+      expect(within(row).getByTestId('direct-counts').textContent?.trim()).toBe('2 active · 30 waiting · 3 failed');
+      const jobs = within(row).getAllByTestId('observed-job');
+      expect(jobs.map((j) => j.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+        'SmartSearch · 34 seen active for at least 12 min observed',
+        'SmartSearch · 35 seen active just now observed',
+      ]);
+      expect(screen.getByTestId('observed-hint').textContent).toContain('The bridge gives exact ages and recovery.');
+      expect(screen.queryByTestId('healthy')).toBeNull();
+      expect(screen.getByText('1 idle queue')).toBeTruthy();
+    });
+
+    it('pauses a queue and clears its failed jobs', async () => {
+      const props = renderCard(directSnapshot([searching()]), now);
+      await fireEvent.click(screen.getByRole('button', { name: 'Pause Smart Search' }));
+      expect(props.onTogglePause).toHaveBeenCalledWith(
+        expect.objectContaining({ name: 'smartSearch', isPaused: false }),
+      );
+      await fireEvent.click(screen.getByRole('button', { name: 'Clear 3 failed' }));
+      expect(props.onClearFailed).toHaveBeenCalledWith('smartSearch');
+    });
+
+    it('says the bridge is down and shows Immich’s numbers instead of its last ones', () => {
+      const bridgeError = { kind: 'unreachable' as const, message: 'Cannot reach the bridge at http://nas.test:2285.' };
+      const snap = directSnapshot([searching()], { reason: 'bridge_down' }, { ...stuckSnapshot(), error: bridgeError });
+      renderCard(snap, now);
+      expect(screen.getByTestId('connection').textContent?.trim()).toBe('Unreachable');
+      expect(screen.getByText(bridgeError.message)).toBeTruthy();
+      expect(screen.getByTestId('direct-source').textContent).toContain('The bridge does not answer');
+      expect(screen.queryByText(/Showing data from/)).toBeNull();
+      expect(screen.queryAllByTestId('stuck-job')).toHaveLength(0);
+      expect(screen.getAllByTestId('observed-job')).toHaveLength(2);
+    });
+
+    it('asks to sign in to Immich as an admin when Immich refuses the session', () => {
+      const error = { kind: 'immich_auth' as const, status: 401, message: 'Immich does not know this browser (401).' };
+      renderCard(directSnapshot([], { error, fetchedAt: null }, { error }), now);
+      expect(screen.getByTestId('connection').textContent?.trim()).toBe('Signed out');
+      expect(screen.getByText(/sign in to Immich as an admin in this browser/)).toBeTruthy();
+    });
   });
 });

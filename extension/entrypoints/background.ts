@@ -7,7 +7,7 @@ import { announceNewStuck, openFromNotification } from '../background/notificati
 import { createPoller } from '../background/poller.ts';
 import { dropUnusedAccess, syncJobsScript } from '../background/registration.ts';
 import { LIVE_PORT } from '../lib/messaging.ts';
-import { instancesItem, notifiedJobsItem, snapshotsItem } from '../lib/storage.ts';
+import { instancesItem, notifiedJobsItem, sightingsItem, snapshotsItem } from '../lib/storage.ts';
 
 const POLL_ALARM = 'iat-poll';
 
@@ -52,6 +52,7 @@ export default defineBackground(() => {
       const ids = new Set((after ?? []).map((i) => i.id));
       const notified = await notifiedJobsItem.getValue();
       await notifiedJobsItem.setValue(Object.fromEntries(Object.entries(notified).filter(([id]) => ids.has(id))));
+      await Promise.all((before ?? []).filter((i) => !ids.has(i.id)).map((i) => sightingsItem(i.id).removeValue()));
       await poller.pollAll();
     })();
   });

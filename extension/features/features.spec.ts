@@ -145,7 +145,8 @@ describe('jobs-page features on the imitation page', () => {
     face.shadowRoot!.querySelector('button')!.click();
     await settle();
     expect(face.shadowRoot!.querySelectorAll('li[data-iat-job]')).toHaveLength(2);
-    expect(buttons()).toEqual(['Hide 2 active job(s)']);
+    // Only the raw views, which read: the bridge opens them to a read-only token like every GET.
+    expect(buttons()).toEqual(['Hide 2 active job(s)', 'Raw', 'Raw']);
 
     scope.abort();
     scope = new AbortController();

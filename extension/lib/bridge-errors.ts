@@ -28,6 +28,15 @@ const TEXT: Record<BridgeError['kind'], ErrorText> = {
   http: { label: 'Bridge error', hint: 'The bridge refused the request.' },
   no_instance: { label: 'Not configured', hint: 'This instance is no longer configured.' },
   browser: { label: 'No access', hint: 'Grant access to the Immich and bridge URLs in the options.' },
+  immich_auth: {
+    label: 'Signed out',
+    hint: 'Without a bridge the extension uses your Immich session: sign in to Immich as an admin in this browser.',
+  },
+  immich_unreachable: {
+    label: 'Immich unreachable',
+    hint: 'Check that Immich runs, that its URL is right and that access was granted in the options.',
+  },
+  immich_error: { label: 'Immich error', hint: 'Immich refused the request.' },
 };
 
 export function describeBridgeError(error: BridgeError): ErrorText {

@@ -37,4 +37,14 @@ describe('instance URLs', () => {
     expect(jobsPageUrl('https://p.example', 'face-detection')).toBe('https://p.example/admin/queues/face-detection');
     expect(jobsPageUrl('https://p.example')).toBe('https://p.example/admin/queues');
   });
+
+  it("asks access to Immich's origin only for an instance without a bridge", () => {
+    expect(instanceOrigins({ immichUrl: 'https://photos.example', bridgeUrl: '' })).toEqual([
+      'https://photos.example/*',
+    ]);
+    expect(instanceOrigins({ immichUrl: 'https://photos.example', bridgeUrl: 'http://nas:2285' })).toEqual([
+      'https://photos.example/*',
+      'http://nas/*',
+    ]);
+  });
 });

@@ -52,7 +52,11 @@ export function jobsPageUrl(immichUrl: string, slug?: string): string {
   return `${immichUrl}/admin/queues${slug ? `/${encodeURIComponent(slug)}` : ''}`;
 }
 
-/** Both origins an instance needs host access to, without duplicates. */
+/** Whether an instance has a bridge; without one the extension uses Immich's own API. */
+export const hasBridge = (instance: { bridgeUrl: string }): boolean => instance.bridgeUrl !== '';
+
+/** The origins an instance needs host access to (Immich's, and its bridge's if it has one), without duplicates. */
 export function instanceOrigins(instance: { immichUrl: string; bridgeUrl: string }): string[] {
-  return [...new Set([originPattern(instance.immichUrl), originPattern(instance.bridgeUrl)])];
+  const urls = hasBridge(instance) ? [instance.immichUrl, instance.bridgeUrl] : [instance.immichUrl];
+  return [...new Set(urls.map(originPattern))];
 }

@@ -31,6 +31,7 @@ import type {
   StatsResponse,
   StatusResponse,
 } from '@immich-admin-tools/shared';
+import type { DirectSnapshot } from './immich-direct/direct-view.ts';
 
 /** One Immich server and the bridge beside it. The token lives in storage.local only. */
 export interface Instance {
@@ -38,7 +39,9 @@ export interface Instance {
   name: string;
   /** Normalised origin-style URL, no trailing slash: https://photos.example.com */
   immichUrl: string;
+  /** '' when the instance has no bridge: the extension then uses Immich's own API (lib/immich-direct). */
   bridgeUrl: string;
+  /** '' without a bridge. */
   token: string;
 }
 
@@ -53,7 +56,10 @@ export type BridgeErrorKind =
   | 'redis_down' // bridge up, Redis not (503 REDIS_UNAVAILABLE)
   | 'http' // any other bridge error; `code` holds the bridge's error code
   | 'no_instance' // no configured instance for that id or origin
-  | 'browser'; // the browser refused: host access not granted, content script not registrable
+  | 'browser' // the browser refused: host access not granted, content script not registrable
+  | 'immich_auth' // Immich's own API (no bridge): 401/403, no admin signed in on this browser
+  | 'immich_unreachable' // Immich's own API does not answer
+  | 'immich_error'; // Immich's own API answered with an error, or not like Immich
 
 /** BridgeError code of a bridge that cannot be reached because its host access was never granted (or withdrawn). */
 export const NO_HOST_ACCESS = 'NO_HOST_ACCESS';
@@ -79,6 +85,8 @@ export interface InstanceSnapshot {
   fetchedAt: number | null;
   /** Set when the last poll failed; status/queues then hold the last good data. */
   error: BridgeError | null;
+  /** Immich's own view, when there is no bridge or it does not answer; absent while the bridge answers. */
+  direct?: DirectSnapshot;
 }
 
 interface InstanceRef {

@@ -9,8 +9,10 @@ import { holdsImmichKeys } from './demo/redis-guard.ts';
 import { startFakeImmich } from './fake-immich/app.ts';
 import { freePort, startRedisServer } from './redis/redis-server.ts';
 import { startDemoMix } from './scenarios/demo-mix.ts';
+import { immichProfile } from './versions.ts';
 
 // `pnpm demo`: a private Redis (or REDIS_URL), the fake Immich, every stuck state, and the bridge, wired together.
+// DEMO_IMMICH=2.4 (any release of sim/src/versions.ts) imitates that Immich instead of 3.1.
 
 const say = (text = '') => process.stdout.write(`${text}\n`);
 const cleanups: (() => Promise<void>)[] = [];
@@ -32,6 +34,7 @@ function portFromEnv(name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
+  const release = immichProfile(process.env.DEMO_IMMICH || undefined);
   let redisUrl = process.env.REDIS_URL;
   if (redisUrl) {
     if ((await holdsImmichKeys(redisUrl)) && process.env.DEMO_FORCE !== '1') {
@@ -48,11 +51,16 @@ async function main(): Promise<void> {
 
   const apiKey = randomBytes(24).toString('base64url');
   const immichPort = portFromEnv('DEMO_IMMICH_PORT', 2283);
-  const immich = await startFakeImmich({ redisUrl, apiKey, port: (await portIsFree(immichPort)) ? immichPort : 0 });
+  const immich = await startFakeImmich({
+    redisUrl,
+    apiKey,
+    immich: release,
+    port: (await portIsFree(immichPort)) ? immichPort : 0,
+  });
   cleanups.push(() => immich.stop());
 
   say('Starting the simulated queues (hung, orphaned, paused, failed, dangling, busy)...');
-  const mix = await startDemoMix({ redisUrl });
+  const mix = await startDemoMix({ redisUrl, immich: release });
   cleanups.push(() => mix.stop());
 
   const wantedBridgePort = portFromEnv('DEMO_BRIDGE_PORT', 2285);
@@ -93,7 +101,7 @@ async function main(): Promise<void> {
   }
   say('Immich Admin Tools demo is running. Ctrl-C stops everything.');
   say();
-  say(`  Fake Immich      ${immich.url}`);
+  say(`  Fake Immich      ${immich.url} (v${Object.values(release.version).join('.')})`);
   say(`  Its Jobs page    ${immich.url}/admin/queues`);
   if (bridgeUrl) {
     say(`  Bridge           ${bridgeUrl}`);

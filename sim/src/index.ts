@@ -36,4 +36,5 @@ export {
   type SimAsset,
 } from './fake-immich/assets.ts';
 export { startDemoMix } from './scenarios/demo-mix.ts';
+export { IMMICH_PROFILES, DEFAULT_RELEASE, immichProfile, pageTitle, type ImmichProfile } from './versions.ts';
 export * as scenarios from './scenarios/index.ts';

@@ -3,16 +3,18 @@
  * background, and applied so that a snapshot without news writes no reactive state), a one-second clock for live timers, queue details, thumbnails, and the actions.
  * Every call goes through the background's messages; nothing here touches the page.
  */
-import type {
-  ActiveJob,
-  ClearMode,
-  QueueDetail,
-  QueueSummary,
-  RestartStatus,
-  StatusResponse,
+import {
+  queueInfo,
+  type ActiveJob,
+  type ClearMode,
+  type QueueDetail,
+  type QueueSummary,
+  type RestartStatus,
+  type StatusResponse,
 } from '@immich-admin-tools/shared';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { isReadOnly } from '../access.ts';
+import type { DirectQueue, DirectSnapshot } from '../immich-direct/direct-view.ts';
 import { describeError } from '../job-text.ts';
 import type { BridgeError, BridgeResult, InstanceSnapshot, PageInstance, ProtocolMap } from '../messaging.ts';
 import { SparklineState } from './sparklines.svelte.ts';
@@ -22,7 +24,8 @@ export type Send = <K extends keyof ProtocolMap>(
   data: Parameters<ProtocolMap[K]>[0],
 ) => Promise<ReturnType<ProtocolMap[K]>>;
 
-export type ConnectionKind = 'connecting' | 'ok' | 'stale' | 'error' | 'no_instance';
+/** `direct`: no bridge, or it does not answer; the numbers come from Immich's own API. */
+export type ConnectionKind = 'connecting' | 'ok' | 'stale' | 'error' | 'no_instance' | 'direct';
 export interface Notice {
   kind: 'success' | 'danger' | 'info';
   text: string;
@@ -111,6 +114,17 @@ export class JobsPageState {
   #views = $state.raw<QueueView[]>([]);
   readonly queues: QueueSummary[] = $derived(this.#views.map((view) => view.summary));
 
+  /**
+   * Immich's own view while there is no bridge or it does not answer (null otherwise): the panels then show it
+   * instead of the bridge's. Replaced only when something besides its fetch time changed.
+   */
+  direct = $state.raw<DirectSnapshot | null>(null);
+  #directKey = '';
+
+  directQueue(name: string): DirectQueue | undefined {
+    return this.direct?.queues.find((queue) => queue.name === name);
+  }
+
   queue(name: string): QueueSummary | undefined {
     return this.#views.find((view) => view.summary.name === name)?.summary;
   }
@@ -128,6 +142,12 @@ export class JobsPageState {
   readonly connection: { kind: ConnectionKind; text: string } = $derived.by(() => {
     if (this.looked && !this.instance)
       return { kind: 'no_instance', text: describeError({ kind: 'no_instance', message: '' }) };
+    const direct = this.direct;
+    if (direct?.error) return { kind: 'error', text: describeError(direct.error) };
+    if (direct) {
+      const why = direct.reason === 'no_bridge' ? 'No bridge' : 'The bridge does not answer';
+      return { kind: 'direct', text: `${why}: live counts from Immich’s own API` };
+    }
     const health = this.health;
     if (!health) return { kind: 'connecting', text: 'Connecting to the bridge…' };
     if (health.error) return { kind: 'error', text: describeError(health.error) };
@@ -168,6 +188,12 @@ export class JobsPageState {
     if (healthKey !== this.#healthKey) {
       this.#healthKey = healthKey;
       this.health = health;
+    }
+    const direct = snapshot.direct ?? null;
+    const directKey = direct ? JSON.stringify({ ...direct, fetchedAt: null }) : '';
+    if (directKey !== this.#directKey) {
+      this.#directKey = directKey;
+      this.direct = direct;
     }
     // A throwaway lookup inside one call, not state.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -263,6 +289,25 @@ export class JobsPageState {
     );
   }
 
+  /** Pauses or resumes a queue; without a bridge, through Immich's own API. */
+  setPaused(queue: string, paused: boolean): Promise<void> {
+    return this.#act(
+      `pause:${queue}`,
+      queue,
+      (instanceId) => this.#send(paused ? 'pauseQueue' : 'resumeQueue', { instanceId, queue }),
+      (data) => `${data.queue} ${data.isPaused ? 'paused' : 'resumed'}.`,
+    );
+  }
+
+  clearFailed(queue: string): Promise<void> {
+    return this.#act(
+      `clear-failed:${queue}`,
+      queue,
+      (instanceId) => this.#send('clearFailed', { instanceId, queue }),
+      (data) => `Cleared ${data.count} failed job(s).`,
+    );
+  }
+
   /** Switches auto-heal on or off (PUT /api/settings, persisted by the bridge). */
   setAutoHeal(enabled: boolean): Promise<void> {
     return this.#act(
@@ -282,7 +327,7 @@ export class JobsPageState {
         !data.enabled
           ? 'Import mode is off.'
           : data.running
-            ? `Import mode is on: ${data.running} runs first.`
+            ? `Import mode is on: ${queueInfo(data.running).title} runs first.`
             : 'Import mode is on: nothing waits.',
     );
   }

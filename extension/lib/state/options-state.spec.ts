@@ -30,4 +30,18 @@ describe('instance form validation', () => {
       },
     });
   });
+
+  it("takes an instance without a bridge (no URL, no token): it then uses Immich's own API", () => {
+    expect(
+      validateDraft({ id: null, name: '', immichUrl: 'https://photos.example.com/', bridgeUrl: ' ', token: '' }),
+    ).toEqual({
+      instance: { name: 'photos.example.com', immichUrl: 'https://photos.example.com', bridgeUrl: '', token: '' },
+    });
+  });
+
+  it('asks for the bridge URL of a token given without one', () => {
+    expect(
+      validateDraft({ id: null, name: 'x', immichUrl: 'https://photos.example.com', bridgeUrl: '', token: 'tok' }),
+    ).toEqual({ errors: { bridgeUrl: expect.stringMatching(/bridge's URL for this token, or clear the token/) } });
+  });
 });

@@ -20,18 +20,26 @@ export type TestResult =
 
 const emptyDraft = (): Draft => ({ id: null, name: '', immichUrl: '', bridgeUrl: '', token: '' });
 
-/** Checks and normalises a draft; pure, so the click handler can use it before anything is awaited. */
+/**
+ * Checks and normalises a draft; pure, so the click handler can use it before anything is awaited. The bridge is
+ * optional: without its URL (and then without a token) the extension uses Immich's own API.
+ */
 export function validateDraft(draft: Draft): { instance: Omit<Instance, 'id'> } | { errors: DraftErrors } {
   const errors: DraftErrors = {};
   const immich = normaliseImmichUrl(draft.immichUrl);
-  const bridge = normaliseBridgeUrl(draft.bridgeUrl);
+  const token = draft.token.trim();
+  const withBridge = draft.bridgeUrl.trim() !== '';
+  const bridge = withBridge ? normaliseBridgeUrl(draft.bridgeUrl) : ({ ok: true, url: '' } as const);
   if (!immich.ok) errors.immichUrl = immich.error;
   if (!bridge.ok) errors.bridgeUrl = bridge.error;
-  if (!draft.token.trim()) errors.token = 'Paste the BRIDGE_TOKEN of the bridge.';
+  if (withBridge && !token) errors.token = 'Paste the BRIDGE_TOKEN of the bridge.';
+  if (!withBridge && token) {
+    errors.bridgeUrl = "Enter the bridge's URL for this token, or clear the token to use Immich's own API.";
+  }
   if (!immich.ok || !bridge.ok || Object.keys(errors).length > 0) return { errors };
   // Named after its host (and port) when left empty; immich.url is a bare origin here.
   const name = draft.name.trim() || immich.url.replace(/^https?:\/\//, '');
-  return { instance: { name, immichUrl: immich.url, bridgeUrl: bridge.url, token: draft.token.trim() } };
+  return { instance: { name, immichUrl: immich.url, bridgeUrl: bridge.url, token } };
 }
 
 export class OptionsState {

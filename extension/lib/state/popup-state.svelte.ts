@@ -118,6 +118,16 @@ export class PopupState {
     );
   }
 
+  clearFailed(instanceId: string, queue: string): Promise<void> {
+    return this.#run(
+      instanceId,
+      queue,
+      'clear-failed',
+      () => sendMessage('clearFailed', { instanceId, queue }),
+      (r) => `Cleared ${r.count} failed job${r.count === 1 ? '' : 's'} of ${r.queue}.`,
+    );
+  }
+
   setImportMode(instanceId: string, enabled: boolean): Promise<void> {
     return this.#run(
       instanceId,

@@ -33,8 +33,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /** BullMQ's default 30000; tests use e.g. 2000 so a killed worker's lock expires fast. */
   lockDuration?: number;
-  /** Immich v3 names its worker `microservices`. */
-  workerName?: string;
+  /** Immich v3 names its worker `microservices` (the default); null leaves it unnamed, as Immich did before. */
+  workerName?: string | null;
   /** failedReason of 'fail' jobs. */
   failReason?: string;
 }
@@ -76,7 +76,7 @@ export async function runWorker(opts: WorkerOptions, tracker: ActiveTracker): Pr
     prefix: IMMICH_PREFIX,
     connection: connectionFromUrl(opts.redisUrl),
     concurrency: opts.concurrency ?? 1,
-    name: opts.workerName ?? 'microservices',
+    ...(opts.workerName === null ? {} : { name: opts.workerName ?? 'microservices' }),
     ...(opts.lockDuration ? { lockDuration: opts.lockDuration } : {}),
   });
   const ready = new Promise<void>((resolve) => worker.once('ready', () => resolve()));

@@ -1,8 +1,8 @@
 import type { AssetResponseDto, AssetTypeEnum, AssetVisibility, UserAvatarColor } from '@immich/sdk';
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import { ADMIN_USER, assetById, type SimAsset } from './assets.ts';
-import { requireApiKey } from './auth.ts';
+import { ADMIN_USER, assetById, OTHER_USER, type SimAsset } from './assets.ts';
+import { requireAuth, type FakeAuth } from './auth.ts';
 import { immichError } from './immich-errors.ts';
 import { thumbnailPng } from './thumbnail-png.ts';
 
@@ -10,6 +10,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const THUMB_SIZES: Readonly<Record<string, number>> = { thumbnail: 64, preview: 160, fullsize: 256 };
 
 function assetResponse(asset: SimAsset): AssetResponseDto {
+  const owner = asset.ownerId === ADMIN_USER.id ? ADMIN_USER : OTHER_USER;
   return {
     id: asset.id,
     ownerId: asset.ownerId,
@@ -34,11 +35,11 @@ function assetResponse(asset: SimAsset): AssetResponseDto {
     isTrashed: false,
     thumbhash: null,
     visibility: 'timeline' as AssetVisibility,
-    // Only the admin's own assets are readable, so the owner is always the admin (as Immich includes it).
+    // Only the caller's own assets are readable, so the owner is the caller (as Immich includes it).
     owner: {
-      id: ADMIN_USER.id,
-      name: ADMIN_USER.name,
-      email: 'admin@example.org',
+      id: owner.id,
+      name: owner.name,
+      email: `${owner.storageLabel}@example.org`,
       avatarColor: 'primary' as UserAvatarColor,
       profileChangedAt: asset.fileCreatedAt,
       profileImagePath: '',
@@ -54,27 +55,27 @@ function assetResponse(asset: SimAsset): AssetResponseDto {
 }
 
 /**
- * `GET /api/assets/:id` and its thumbnail. The key belongs to the admin, who, as in Immich, cannot read other
- * users' assets: those answer 400 like unknown ones. Mounted at `/api/assets`.
+ * `GET /api/assets/:id` and its thumbnail. As in Immich, a user (the admin too) cannot read other users' assets:
+ * those answer 400 like unknown ones. Mounted at `/api/assets`.
  */
-export function assetsRoutes(apiKey: string) {
-  const readable = (id: string) => {
+export function assetsRoutes(auth: FakeAuth) {
+  const readable = (id: string, userId: string) => {
     const asset = assetById(id);
-    return asset && asset.ownerId === ADMIN_USER.id ? asset : undefined;
+    return asset && asset.ownerId === userId ? asset : undefined;
   };
   return new Hono()
-    .use('*', requireApiKey(apiKey))
+    .use('*', requireAuth(auth, { admin: false }))
     .get('/:id', (c) => {
       const id = c.req.param('id');
       if (!UUID.test(id)) return immichError(c, 400, ['id: Invalid UUID']);
-      const asset = readable(id);
+      const asset = readable(id, c.get('userId'));
       if (!asset) return immichError(c, 400, 'Not found or no asset.read access');
       return c.json(assetResponse(asset));
     })
     .get('/:id/thumbnail', (c) => {
       const id = c.req.param('id');
       if (!UUID.test(id)) return immichError(c, 400, ['id: Invalid UUID']);
-      const asset = readable(id);
+      const asset = readable(id, c.get('userId'));
       if (!asset) return immichError(c, 400, 'Not found or no asset.view access');
       const size = THUMB_SIZES[c.req.query('size') ?? 'thumbnail'];
       if (!size) return immichError(c, 400, ['size: Invalid option']);

@@ -5,6 +5,7 @@ import { startRedisServer, type RedisServer } from '../redis/redis-server.ts';
 import * as hung from '../scenarios/hung.scenario.ts';
 import { startFakeImmich, type FakeImmich } from './app.ts';
 import { ASSETS, OTHER_USER } from './assets.ts';
+import { USER_SESSION_TOKEN } from './auth.ts';
 
 const API_KEY = 'test-admin-key';
 let server: RedisServer;
@@ -12,9 +13,10 @@ let redis: Redis;
 let immich: FakeImmich;
 const key = (queue: string, suffix: string) => `immich_bull:${queue}:${suffix}`;
 
-function call(path: string, init: { method?: string; body?: unknown; apiKey?: string | null } = {}) {
+function call(path: string, init: { method?: string; body?: unknown; apiKey?: string | null; session?: string } = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (init.apiKey !== null) headers['x-api-key'] = init.apiKey ?? API_KEY;
+  if (init.session !== undefined) headers.cookie = `immich_access_token=${init.session}`;
   return fetch(`${immich.url}${path}`, {
     method: init.method ?? 'GET',
     headers,
@@ -53,9 +55,41 @@ describe('fake Immich', () => {
     const queues = (await (await call('/api/queues')).json()) as { name: string; statistics: { waiting: number } }[];
     expect(queues).toHaveLength(19);
     expect(queues.find((q) => q.name === 'sidecar')?.statistics.waiting).toBe(3);
-    const jobs = (await (await call('/api/queues/sidecar/jobs?status=waiting')).json()) as { data: { id: string } }[];
+    const jobs = (await (await call('/api/queues/sidecar/jobs?status=waiting&status=active')).json()) as {
+      data: { id: string };
+    }[];
     expect(jobs.map((job) => job.data.id).sort()).toEqual(['a1', 'a2', 'a3']);
     expect((await call('/api/queues/nope')).status).toBe(400);
+  });
+
+  it('wants `status` as an array like v3.1: a repeated one lists id, name, timestamp and data only', async () => {
+    const run = await hung.start({ redisUrl: server.url, queue: 'smartSearch', count: 1 });
+    try {
+      const single = await call('/api/queues/smartSearch/jobs?status=active');
+      expect(single.status).toBe(400);
+      expect(await single.json()).toEqual({
+        message: 'Validation failed',
+        errors: [expect.objectContaining({ code: 'invalid_type', expected: 'array', path: ['status'] })],
+      });
+      const wrong = await call('/api/queues/smartSearch/jobs?status=active&status=running');
+      expect(await wrong.json()).toMatchObject({ errors: [{ code: 'invalid_value', path: ['status', 1] }] });
+      const jobs = (await (await call('/api/queues/smartSearch/jobs?status=active&status=active')).json()) as object[];
+      expect(jobs).toHaveLength(1);
+      expect(Object.keys(jobs[0]!).sort()).toEqual(['data', 'id', 'name', 'timestamp']);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it("takes the admin's session cookie before an API key, and refuses a non-admin's session", async () => {
+    const session = await call('/api/queues', { apiKey: null, session: immich.sessionToken });
+    expect(session.status).toBe(200);
+    const stale = await call('/api/queues', { session: 'expired-session' });
+    expect(stale.status).toBe(401);
+    expect(await stale.json()).toMatchObject({ message: 'Invalid user token' });
+    const user = await call('/api/queues', { apiKey: null, session: USER_SESSION_TOKEN });
+    expect(user.status).toBe(403);
+    expect((await call('/api/server/about', { apiKey: null, session: USER_SESSION_TOKEN })).status).toBe(200);
   });
 
   it('pauses and resumes in Redis, and refuses to pause backgroundTask', async () => {

@@ -15,3 +15,16 @@ export function immichError(c: Context, status: ContentfulStatusCode, message: s
     status,
   );
 }
+
+/** One zod issue as nestjs-zod lists it. */
+export interface ZodIssue {
+  code: string;
+  path: (string | number)[];
+  message: string;
+  [detail: string]: unknown;
+}
+
+/** A request DTO that failed validation, as Immich v3.1 answers it: `{message: 'Validation failed', errors}`, 400. */
+export function immichValidationError(c: Context, errors: ZodIssue[]) {
+  return c.json({ message: 'Validation failed', errors }, 400);
+}

@@ -2,7 +2,7 @@ import type { QueueCommandDto, QueueResponseLegacyDto, QueuesResponseLegacyDto }
 import type { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import { addJobs } from '../bull/immich-queues.ts';
-import { requireApiKey } from './auth.ts';
+import { requireAuth, type FakeAuth } from './auth.ts';
 import { immichError } from './immich-errors.ts';
 import type { QueueStore } from './queue-store.ts';
 
@@ -29,9 +29,9 @@ async function legacyResponse(store: QueueStore, queue: Queue): Promise<QueueRes
 }
 
 /** The legacy `/api/jobs` endpoints (deprecated in v2.4, still what Immich's own queue cards call), mounted at `/api/jobs`. */
-export function jobsLegacyRoutes(store: QueueStore, apiKey: string) {
+export function jobsLegacyRoutes(store: QueueStore, auth: FakeAuth) {
   return new Hono()
-    .use('*', requireApiKey(apiKey))
+    .use('*', requireAuth(auth))
     .get('/', async (c) => {
       const entries = await Promise.all(
         store.names.map(async (name) => [name, await legacyResponse(store, store.get(name)!)] as const),

@@ -11,8 +11,9 @@ import { openImmichQueue } from '../bull/immich-queues.ts';
 export class QueueStore {
   private readonly queues = new Map<string, Queue>();
 
-  constructor(redisUrl: string) {
-    for (const { name } of QUEUES) this.queues.set(name, openImmichQueue(redisUrl, name));
+  /** `names`: the release's queues (every catalogue queue by default); `bullmqVersion` as in `openImmichQueue`. */
+  constructor(redisUrl: string, names: readonly string[] = QUEUES.map((q) => q.name), bullmqVersion?: string) {
+    for (const name of names) this.queues.set(name, openImmichQueue(redisUrl, name, bullmqVersion));
   }
 
   /**

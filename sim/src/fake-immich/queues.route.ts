@@ -1,18 +1,43 @@
 import type { QueueDeleteDto, QueueJobResponseDto, QueueUpdateDto, JobName } from '@immich/sdk';
 import type { JobType } from 'bullmq';
 import { Hono } from 'hono';
-import { requireApiKey } from './auth.ts';
-import { immichError } from './immich-errors.ts';
+import { requireAuth, type FakeAuth } from './auth.ts';
+import { immichError, immichValidationError, type ZodIssue } from './immich-errors.ts';
 import type { QueueStore } from './queue-store.ts';
 
 const JOB_STATUSES = ['active', 'failed', 'completed', 'delayed', 'waiting', 'paused'] as const;
 type QueueJobStatus = (typeof JOB_STATUSES)[number];
 const isJobStatus = (value: string): value is QueueJobStatus => (JOB_STATUSES as readonly string[]).includes(value);
 
+/**
+ * `status` of GET /jobs as v3.1 validates it (`z.array(QueueJobStatus).optional()`): Express makes a repeated
+ * `?status=` an array but a single one a string, which the array refuses. Absent means every status.
+ */
+function parseStatuses(given: string[] | undefined): { statuses: QueueJobStatus[] } | { issues: ZodIssue[] } {
+  if (given === undefined) return { statuses: [...JOB_STATUSES] };
+  if (given.length === 1) {
+    const message = 'Invalid input: expected array, received string';
+    return { issues: [{ expected: 'array', code: 'invalid_type', path: ['status'], message }] };
+  }
+  const issues = given.flatMap((status, index): ZodIssue[] =>
+    isJobStatus(status)
+      ? []
+      : [
+          {
+            code: 'invalid_value',
+            values: [...JOB_STATUSES],
+            path: ['status', index],
+            message: `Invalid option: expected one of ${JOB_STATUSES.map((s) => `"${s}"`).join('|')}`,
+          },
+        ],
+  );
+  return issues.length > 0 ? { issues } : { statuses: given as QueueJobStatus[] };
+}
+
 /** Immich's Queues API (v2.4+, server/src/controllers/queue.controller.ts), mounted at `/api/queues`. */
-export function queuesRoutes(store: QueueStore, apiKey: string) {
+export function queuesRoutes(store: QueueStore, auth: FakeAuth) {
   return new Hono()
-    .use('*', requireApiKey(apiKey))
+    .use('*', requireAuth(auth))
     .get('/', async (c) => c.json(await Promise.all(store.names.map((name) => store.response(store.get(name)!)))))
     .get('/:name', async (c) => {
       const queue = store.get(c.req.param('name'));
@@ -37,11 +62,11 @@ export function queuesRoutes(store: QueueStore, apiKey: string) {
     .get('/:name/jobs', async (c) => {
       const queue = store.get(c.req.param('name'));
       if (!queue) return immichError(c, 400, ['name: Invalid queue name']);
-      const requested = c.req.queries('status') ?? [...JOB_STATUSES];
-      const invalid = requested.filter((status) => !isJobStatus(status));
-      if (invalid.length > 0) return immichError(c, 400, [`status: Invalid option: ${invalid.join(', ')}`]);
-      // Immich's searchJobs: up to 1001 per status, mapped to id/name/timestamp/data only.
-      const jobs = await queue.getJobs(requested as JobType[], 0, 1000);
+      const parsed = parseStatuses(c.req.queries('status'));
+      if ('issues' in parsed) return immichValidationError(c, parsed.issues);
+      // Immich's searchJobs: up to 1001 per status (bullmq drops repeated ones), mapped to id/name/timestamp/data
+      // only: no start time, so an active job's age cannot be known from here.
+      const jobs = await queue.getJobs(parsed.statuses as JobType[], 0, 1000);
       const body: QueueJobResponseDto[] = jobs
         .filter((job) => job !== undefined)
         .map((job) => ({

@@ -5,8 +5,9 @@ export interface JobsPageConfig {
   queues: { name: string; title: string; slug: string }[];
   /** Queue names that get a card, in page order. */
   cards: string[];
+  /** Immich up to v2.4: card titles are the raw strings, upper-cased by CSS (`span.uppercase`). */
+  uppercaseTitles: boolean;
   pollMs: number;
-  apiKey: string;
 }
 
 const escapeJson = (value: unknown) => JSON.stringify(value).replaceAll('<', '\\u003c');

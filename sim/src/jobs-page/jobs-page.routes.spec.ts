@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JOBS_PAGE_SCRIPT, jobsPageRoutes } from './jobs-page.routes.ts';
 
-const app = jobsPageRoutes({ apiKey: 'page-key' });
+const app = jobsPageRoutes({ sessionToken: 'page-session' });
 
 async function configOf(path: string) {
   const response = await app.request(path);
@@ -24,6 +24,14 @@ describe('jobsPageRoutes', () => {
       expect(config.cards.slice(0, 3)).toEqual(['thumbnailGeneration', 'metadataExtraction', 'library']);
       expect(config.queues.map((queue) => queue.slug)).toContain('face-detection');
     }
+  });
+
+  it("signs the browser in as the admin, as Immich's login does, unless it already is", async () => {
+    const cookies = (await app.request('/admin/queues')).headers.getSetCookie();
+    expect(cookies).toContainEqual(expect.stringMatching(/^immich_access_token=page-session;.*HttpOnly; SameSite=Lax/));
+    expect(cookies).toContainEqual(expect.stringMatching(/^immich_is_authenticated=true;/));
+    const again = await app.request('/admin/queues', { headers: { cookie: 'immich_access_token=page-session' } });
+    expect(again.headers.getSetCookie()).toEqual([]);
   });
 
   it('switches to the pre-2.4 layout on /admin/jobs-status or ?layout=legacy, and to 19 cards with ?cards=all', async () => {

@@ -12,7 +12,7 @@ export async function start(ctx: DanglingContext): Promise<RunningScenario & { j
   const queueName = ctx.queue ?? 'duplicateDetection';
   const jobId = ctx.jobId ?? '900001';
   // Opened like Immich opens every queue, so `meta` exists and the queue is discoverable.
-  const queue = openImmichQueue(ctx.redisUrl, queueName);
+  const queue = openImmichQueue(ctx.redisUrl, queueName, ctx.immich?.bullmq);
   const redis = new Redis(ctx.redisUrl, { lazyConnect: true });
   try {
     // The one raw write in the simulator: no BullMQ call leaves this state. In the wild it follows a job hash

@@ -13,12 +13,13 @@ export interface FailedContext extends ScenarioContext {
 export async function start(ctx: FailedContext): Promise<RunningScenario & { jobIds: string[] }> {
   const queueName = ctx.queue ?? 'ocr';
   const count = ctx.count ?? 3;
-  const queue = openImmichQueue(ctx.redisUrl, queueName);
+  const queue = openImmichQueue(ctx.redisUrl, queueName, ctx.immich?.bullmq);
   const stops = [() => queue.close()];
   try {
     const before = await queue.getFailedCount();
     const worker = await startWorker({
       redisUrl: ctx.redisUrl,
+      workerName: ctx.immich?.workerName,
       queue: queueName,
       behavior: 'fail',
       durationMs: 50,

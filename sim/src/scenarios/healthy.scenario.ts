@@ -19,9 +19,10 @@ export async function start(ctx: HealthyContext): Promise<RunningScenario> {
   const queueName = ctx.queue ?? 'thumbnailGeneration';
   const backlog = ctx.backlog ?? 10;
   const tickMs = ctx.tickMs ?? 500;
-  const queue = openImmichQueue(ctx.redisUrl, queueName);
+  const queue = openImmichQueue(ctx.redisUrl, queueName, ctx.immich?.bullmq);
   const worker = await startWorker({
     redisUrl: ctx.redisUrl,
+    workerName: ctx.immich?.workerName,
     queue: queueName,
     behavior: 'complete',
     durationMs: ctx.durationMs ?? 400,

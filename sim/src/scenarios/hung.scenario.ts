@@ -18,12 +18,13 @@ export async function start(ctx: HungContext): Promise<RunningScenario & { jobId
   const queueName = ctx.queue ?? 'faceDetection';
   const count = ctx.count ?? queueInfo(queueName).concurrency;
   const offset = ctx.offset ?? 0;
-  const queue = openImmichQueue(ctx.redisUrl, queueName);
+  const queue = openImmichQueue(ctx.redisUrl, queueName, ctx.immich?.bullmq);
   const stops = [() => queue.close()];
   try {
     const jobIds = await addJobs(queue, immichJobsFor(queueName, count, offset));
     const worker = await startWorker({
       redisUrl: ctx.redisUrl,
+      workerName: ctx.immich?.workerName,
       queue: queueName,
       behavior: 'hang',
       concurrency: count,

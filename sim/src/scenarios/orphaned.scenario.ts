@@ -21,12 +21,13 @@ export async function start(ctx: OrphanedContext): Promise<RunningScenario & { j
   const queueName = ctx.queue ?? 'smartSearch';
   const count = ctx.count ?? 1;
   const offset = ctx.offset ?? 0;
-  const queue = openImmichQueue(ctx.redisUrl, queueName);
+  const queue = openImmichQueue(ctx.redisUrl, queueName, ctx.immich?.bullmq);
   const stops = [() => queue.close()];
   try {
     const jobIds = await addJobs(queue, immichJobsFor(queueName, count, offset));
     const child = await spawnWorkerProcess({
       redisUrl: ctx.redisUrl,
+      workerName: ctx.immich?.workerName,
       queue: queueName,
       behavior: 'hang',
       concurrency: count,

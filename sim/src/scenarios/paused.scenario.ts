@@ -16,7 +16,7 @@ export interface PausedContext extends ScenarioContext {
  */
 export async function start(ctx: PausedContext): Promise<RunningScenario & { jobIds: string[] }> {
   const queueName = ctx.queue ?? 'videoConversion';
-  const queue = openImmichQueue(ctx.redisUrl, queueName);
+  const queue = openImmichQueue(ctx.redisUrl, queueName, ctx.immich?.bullmq);
   const stops = [() => queue.close()];
   try {
     // Paused before adding, so the jobs go straight to `paused` and the worker below takes none.
@@ -24,6 +24,7 @@ export async function start(ctx: PausedContext): Promise<RunningScenario & { job
     const jobIds = await addJobs(queue, immichJobsFor(queueName, ctx.count ?? 5));
     const worker = await startWorker({
       redisUrl: ctx.redisUrl,
+      workerName: ctx.immich?.workerName,
       queue: queueName,
       behavior: 'complete',
       durationMs: ctx.durationMs ?? 1_000,

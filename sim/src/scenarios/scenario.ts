@@ -1,7 +1,11 @@
+import type { ImmichProfile } from '../versions.ts';
+
 /** What every scenario takes: the Redis to drive and, optionally, which Immich queue to put the state in. */
 export interface ScenarioContext {
   redisUrl: string;
   queue?: string;
+  /** The release imitated: the BullMQ version its queues write, its worker's name. Default: v3's, this bullmq. */
+  immich?: ImmichProfile;
 }
 
 export interface RunningScenario {

@@ -13,7 +13,7 @@ import { renderDetail, renderLegacy, renderList, renderPhoto } from './jobs-page
 /** @typedef {{ update(queues: Map<string, QueueDto>): void; destroy?(): void }} View */
 
 const configElement = /** @type {HTMLElement} */ (document.getElementById('sim-config'));
-/** @type {{ layout: 'queues' | 'legacy'; queues: QueueMeta[]; cards: string[]; pollMs: number; apiKey: string }} */
+/** @type {{ layout: 'queues' | 'legacy'; queues: QueueMeta[]; cards: string[]; uppercaseTitles: boolean; pollMs: number }} */
 const config = JSON.parse(configElement.textContent ?? '{}');
 const main = /** @type {HTMLElement} */ (document.getElementById('sim-main'));
 const bySlug = new Map(config.queues.map((queue) => [queue.slug, queue]));
@@ -24,13 +24,15 @@ let queues = new Map();
 let view = null;
 let loaded = false;
 
-/** GET /api/queues (v2.4+), or the legacy GET /api/jobs a pre-2.4 server has instead. @returns {Promise<QueueDto[]>} */
+/**
+ * GET /api/queues (v2.4+), or the legacy GET /api/jobs a pre-2.4 server has instead. Same-origin, so the
+ * admin's session cookie goes along, as on Immich's own page. @returns {Promise<QueueDto[]>}
+ */
 async function fetchQueues() {
-  const headers = { 'x-api-key': config.apiKey };
-  const response = await fetch('/api/queues', { headers });
+  const response = await fetch('/api/queues');
   if (response.ok) return response.json();
   if (response.status !== 404) throw new Error(`GET /api/queues answered ${response.status}`);
-  const legacy = await fetch('/api/jobs', { headers });
+  const legacy = await fetch('/api/jobs');
   if (!legacy.ok) throw new Error(`GET /api/jobs answered ${legacy.status}`);
   /** @type {Record<string, { jobCounts: QueueDto['statistics']; queueStatus: { isPaused: boolean } }>} */
   const byName = await legacy.json();
@@ -66,7 +68,7 @@ function route() {
   if (config.layout === 'legacy' && (path === '/admin/queues' || path === '/admin/jobs-status')) {
     view = renderLegacy(main, config.queues, config.cards);
   } else if (path === '/admin/queues') {
-    view = renderList(main, config.queues, config.cards);
+    view = renderList(main, config.queues, config.cards, { uppercaseTitles: config.uppercaseTitles });
   } else if (detail) {
     const queue = bySlug.get(detail[1] ?? '');
     if (!queue) return navigate('/admin/queues', true);

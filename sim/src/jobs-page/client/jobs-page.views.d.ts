@@ -21,7 +21,12 @@ export interface View {
   update(queues: Map<string, QueueDto>): void;
   destroy?(): void;
 }
-export function renderList(main: HTMLElement, all: QueueMeta[], cardNames: string[]): View;
+export function renderList(
+  main: HTMLElement,
+  all: QueueMeta[],
+  cardNames: string[],
+  options?: { uppercaseTitles?: boolean },
+): View;
 export function renderDetail(main: HTMLElement, queue: QueueMeta): View;
 export function renderPhoto(main: HTMLElement, assetId: string): View;
 export function renderLegacy(main: HTMLElement, all: QueueMeta[], cardNames: string[]): View;

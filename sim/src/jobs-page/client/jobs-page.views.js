@@ -60,8 +60,8 @@ const IDLE_BUTTONS = /** @type {Record<string, string[]>} */ ({
   migration: ['Start'],
 });
 
-/** @param {QueueMeta} queue */
-function createCard(queue) {
+/** @param {QueueMeta} queue @param {boolean} uppercaseTitle */
+function createCard(queue, uppercaseTitle) {
   const href = `/admin/queues/${queue.slug}`;
   const stripAnchor = document.createComment('');
   const badgesAnchor = document.createComment('');
@@ -94,7 +94,7 @@ function createCard(queue) {
             { href, class: 'title-link', draggable: 'false' },
             h('span', { class: 'icon' }, '▣'),
             ' ',
-            h('span', {}, queue.title),
+            h('span', uppercaseTitle ? { class: 'uppercase' } : {}, queue.title),
           ),
           h('a', { href, class: 'icon-link', 'aria-label': 'View Details', tabindex: '0' }, '⌁'),
           h('div', { class: 'flex gap-2' }, badgesAnchor),
@@ -146,13 +146,14 @@ function createCard(queue) {
 }
 
 /**
- * /admin/queues: header plus one card per queue of `cardNames`.
- * @param {HTMLElement} main @param {QueueMeta[]} all @param {string[]} cardNames @returns {View}
+ * /admin/queues: header plus one card per queue of `cardNames`; `uppercaseTitles` as on Immich up to v2.4.
+ * @param {HTMLElement} main @param {QueueMeta[]} all @param {string[]} cardNames
+ * @param {{ uppercaseTitles?: boolean }} [options] @returns {View}
  */
-export function renderList(main, all, cardNames) {
+export function renderList(main, all, cardNames, options = {}) {
   const cards = cardNames
     .flatMap((name) => all.filter((queue) => queue.name === name))
-    .map((queue) => ({ queue, ...createCard(queue) }));
+    .map((queue) => ({ queue, ...createCard(queue, options.uppercaseTitles ?? false) }));
   main.append(
     h(
       'div',
