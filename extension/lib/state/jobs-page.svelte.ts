@@ -57,17 +57,19 @@ export interface Health {
 interface QueueView {
   summary: QueueSummary;
   fetchedAt: number;
+  /** signature() of `summary`. */
   key: string;
 }
 
 /** Oldest first, ties by id: the bridge may list equal ages in any order, and rows must not jump. */
 const byStart = (a: ActiveJob, b: ActiveJob) =>
   (a.processedOn ?? 0) - (b.processedOn ?? 0) || Number(a.jobId) - Number(b.jobId) || (a.jobId < b.jobId ? -1 : 1);
-const stableOrder = (queue: QueueSummary): QueueSummary => ({
-  ...queue,
-  activeJobs: [...queue.activeJobs].sort(byStart),
-  stuckJobs: [...queue.stuckJobs].sort(byStart),
-});
+const inOrder = (jobs: ActiveJob[]) => jobs.every((job, i) => i === 0 || byStart(jobs[i - 1]!, job) <= 0);
+/** The queue with its jobs in byStart order; itself when they already are (as the bridge usually lists them). */
+const stableOrder = (queue: QueueSummary): QueueSummary =>
+  inOrder(queue.activeJobs) && inOrder(queue.stuckJobs)
+    ? queue
+    : { ...queue, activeJobs: [...queue.activeJobs].sort(byStart), stuckJobs: [...queue.stuckJobs].sort(byStart) };
 
 /**
  * What the panels show of a queue, minus what changes on every poll without news (ages, which the
@@ -109,10 +111,13 @@ export class JobsPageState {
 
   /**
    * Kept per queue and replaced only when something besides ages changed, so a 2 s snapshot that
-   * brings no news re-renders nothing (the one-second clock moves the timers).
+   * brings no news re-renders nothing (the one-second clock moves the timers). A map, not a list: a card
+   * reads its own queue's entry, so news in one queue wakes that card alone.
    */
-  #views = $state.raw<QueueView[]>([]);
-  readonly queues: QueueSummary[] = $derived(this.#views.map((view) => view.summary));
+  readonly #views = new SvelteMap<string, QueueView>();
+  /** The queues in the bridge's order; replaced only when that changes. */
+  #names = $state.raw<string[]>([]);
+  readonly queues: QueueSummary[] = $derived(this.#names.map((name) => this.#views.get(name)!.summary));
 
   /**
    * Immich's own view while there is no bridge or it does not answer (null otherwise): the panels then show it
@@ -126,12 +131,12 @@ export class JobsPageState {
   }
 
   queue(name: string): QueueSummary | undefined {
-    return this.#views.find((view) => view.summary.name === name)?.summary;
+    return this.#views.get(name)?.summary;
   }
 
   /** Local time the ages of this queue's jobs were measured. */
   fetchedAtOf(name: string): number | undefined {
-    return this.#views.find((view) => view.summary.name === name)?.fetchedAt;
+    return this.#views.get(name)?.fetchedAt;
   }
 
   get totalStuck(): number {
@@ -195,20 +200,16 @@ export class JobsPageState {
       this.#directKey = directKey;
       this.direct = direct;
     }
-    // A throwaway lookup inside one call, not state.
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    const previous = new Map(this.#views.map((view) => [view.summary.name, view]));
     const fetchedAt = snapshot.fetchedAt ?? Date.now();
-    let changed = previous.size !== snapshot.queues.length;
-    const next = snapshot.queues.map((reported) => {
+    const names = snapshot.queues.map((queue) => queue.name);
+    const namesChanged = names.length !== this.#names.length || names.some((name, i) => name !== this.#names[i]);
+    if (namesChanged) for (const name of [...this.#views.keys()]) if (!names.includes(name)) this.#views.delete(name);
+    for (const reported of snapshot.queues) {
       const summary = stableOrder(reported);
       const key = signature(summary);
-      const old = previous.get(summary.name);
-      if (old?.key === key) return old;
-      changed = true;
-      return { summary, fetchedAt, key };
-    });
-    if (changed) this.#views = next;
+      if (this.#views.get(summary.name)?.key !== key) this.#views.set(summary.name, { summary, fetchedAt, key });
+    }
+    if (namesChanged) this.#names = names;
   }
 
   tick(now = Date.now()): void {
