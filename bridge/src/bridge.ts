@@ -124,6 +124,7 @@ export async function startBridge(
     snapshots,
     problemAssets,
     history,
+    compat,
     logger.child({ module: 'quarantine' }),
   );
   const autoHealSettings = registerAutoHealSettings(settings, config.autoHeal);
@@ -144,6 +145,7 @@ export async function startBridge(
     memory: new HealRepository(store.db),
     settings,
     current: autoHealSettings,
+    compat,
     logger: logger.child({ module: 'auto-heal' }),
   });
 

@@ -103,6 +103,25 @@ describe('loadConfig', () => {
     expect(config.redis).toEqual({ kind: 'options', options });
   });
 
+  it('refuses an IMPORT_MODE_ORDER the import-mode settings would refuse, one line each', () => {
+    expect(problems({ IMPORT_MODE_ORDER: 'smartSearch' })).toEqual(['IMPORT_MODE_ORDER: at least two queues']);
+    expect(problems({ IMPORT_MODE_ORDER: 'smartSearch,backgroundTask' })).toEqual([
+      'IMPORT_MODE_ORDER: Immich cannot pause backgroundTask',
+    ]);
+    expect(problems({ IMPORT_MODE_ORDER: 'ocr,smartSearch,ocr' })).toEqual([
+      'IMPORT_MODE_ORDER: a queue appears twice',
+    ]);
+    expect(problems({ IMPORT_MODE_ORDER: 'ocr,no such queue,x y' })).toEqual([
+      'IMPORT_MODE_ORDER: not a queue name (entry 2); not a queue name (entry 3)',
+    ]);
+    const config = loadConfig({
+      DATA_DIR: dataDir(),
+      BRIDGE_TOKEN: 'a-token-of-sixteen+',
+      IMPORT_MODE_ORDER: 'metadataExtraction, smartSearch,',
+    });
+    expect(config.importMode.order).toEqual(['metadataExtraction', 'smartSearch']);
+  });
+
   it('generates a token once, stores it privately, and reuses it', () => {
     const dir = dataDir();
     const first = loadConfig({ DATA_DIR: dir });

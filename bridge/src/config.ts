@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { QUEUE_NAME_PATTERN } from './redis/keys.ts';
 import { parseNotifierUrls } from './alerts/notifier-url.ts';
+import { importOrderSchema } from './import-mode/import-mode-settings.ts';
 
 /** Configuration, read once from the environment. Only this module reads `process.env`. */
 export interface Config {
@@ -113,11 +114,15 @@ const thresholds = z.string().transform((value, ctx) => {
   return result;
 });
 
-const queueList = z.string().transform((value, ctx) => {
-  const names = value
+/** A comma-separated list, blanks dropped. */
+const listOf = (value: string) =>
+  value
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
+
+const queueList = z.string().transform((value, ctx) => {
+  const names = listOf(value);
   const bad = names.find((name) => !QUEUE_NAME_PATTERN.test(name));
   if (bad) {
     ctx.addIssue({ code: 'custom', message: `"${bad}" is not a queue name` });
@@ -203,7 +208,8 @@ const envSchema = z.object({
   RESTART_COOLDOWN_MINUTES: intIn(0, 1440).optional(),
   QUARANTINE_AFTER: intIn(0, 1000).optional(),
   IMPORT_MODE_ENABLED: flag.optional(),
-  IMPORT_MODE_ORDER: queueList.optional(),
+  // The settings section's own rule: a value it would refuse must stop start-up here, one line, not in register().
+  IMPORT_MODE_ORDER: z.string().transform(listOf).pipe(importOrderSchema).optional(),
   DOCKER_HOST: z
     .string()
     .regex(/^(unix:\/\/\/\S+|(tcp|http|https):\/\/[^\s/]+\/?)$/, 'must be unix:///path/docker.sock or tcp://host:port')
@@ -271,7 +277,14 @@ export function loadConfig(env: Env = process.env): Config {
   );
   const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+    // One line per variable, whatever number of rules it broke; an entry of a list is named by its place.
+    const lines = new Map<string, string[]>();
+    for (const { path, message } of parsed.error.issues) {
+      const variable = String(path[0]);
+      const entry = path.length > 1 ? ` (entry ${Number(path[1]) + 1})` : '';
+      lines.set(variable, [...(lines.get(variable) ?? []), `${message}${entry}`]);
+    }
+    throw new ConfigError([...lines].map(([variable, messages]) => `${variable}: ${messages.join('; ')}`));
   }
   const e = parsed.data;
   if (e.IMMICH_API_URL && !e.IMMICH_API_KEY) {
@@ -333,7 +346,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     importMode: {
       enabled: e.IMPORT_MODE_ENABLED ?? null,
-      order: e.IMPORT_MODE_ORDER ? [...e.IMPORT_MODE_ORDER] : null,
+      order: e.IMPORT_MODE_ORDER ?? null,
     },
     docker: { host: e.DOCKER_HOST, container: e.IMMICH_CONTAINER_NAME },
     allowUntested: e.ALLOW_UNTESTED,

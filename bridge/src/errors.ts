@@ -12,6 +12,8 @@ export class AppError extends Error {
     readonly fields?: Record<string, string>,
     /** A refusal that passes by itself (a restart's cooldown): seconds until it is worth asking again. */
     readonly retryAfterSeconds?: number,
+    /** A bulk clear Redis stopped mid-way: what it cleared before, and which job's outcome is unknown. */
+    readonly partial?: Pick<ErrorBody['error'], 'cleared' | 'unknown'>,
   ) {
     super(message);
   }

@@ -1,8 +1,7 @@
-import type { ClearJobResponse, FailedActionResponse, QueuesResponse } from '@immich-admin-tools/shared';
+import type { ClearJobResponse, QueuesResponse } from '@immich-admin-tools/shared';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addImmichJobs } from '../../sim/src/bull/immich-queues.ts';
-import { startWorker } from '../../sim/src/bull/workers.ts';
 import { startRedisServer, type RedisServer } from '../../sim/src/redis/redis-server.ts';
 import { codeOf, halfCleared, orphanedJobs, placesOf } from './faults.ts';
 import { startHarness, type BridgeHarness } from './harness.ts';
@@ -83,40 +82,6 @@ it('loses no acknowledged clear, half-clears nothing and runs nothing it answere
   const end = await placesOf(h.redis, 'smartSearch', ids);
   expect(halfCleared(end)).toEqual([]);
   expect([...end.values()].every((w) => w.places[0] === 'failed')).toBe(true);
-});
-
-it('answers failed/clear and failed/retry 503 at once while Redis is down, and never runs them later', async () => {
-  const worker = await startWorker({ redisUrl: redisServer.url, queue: 'ocr', behavior: 'fail', durationMs: 1 });
-  const ids = await addImmichJobs(
-    redisServer.url,
-    'ocr',
-    Array.from({ length: 3 }, (_, i) => ({ name: 'Ocr', data: { id: `asset-ocr-${i}` } })),
-  );
-  await h.until(async () => ((await h.redis.zcard('immich_bull:ocr:failed')) === 3 ? true : undefined));
-  await worker.close();
-  await h.until(async () => {
-    const queue = (await fresh()).queues.find((q) => q.name === 'ocr');
-    return queue?.counts.failed === 3 ? true : undefined;
-  });
-
-  await redisServer.kill();
-  // The bridge has never used BullMQ on this queue: its Queue would wait for "ready" and run once Redis is back.
-  const actions = await Promise.all([
-    h.api<FailedActionResponse>('/api/queues/ocr/failed/clear', { method: 'POST' }),
-    h.api<FailedActionResponse>('/api/queues/ocr/failed/retry', { method: 'POST' }),
-  ]);
-  await redisServer.start();
-  for (const r of actions) {
-    expect(r.status).toBe(503);
-    expect(codeOf(r.body)).toBe('REDIS_UNAVAILABLE');
-  }
-  await fresh();
-  await h.bridge.snapshots.tick();
-  expect(await h.redis.zrange('immich_bull:ocr:failed', 0, -1)).toEqual(ids);
-
-  const cleaned = await h.api<FailedActionResponse>('/api/queues/ocr/failed/clear', { method: 'POST' });
-  expect(cleaned.status).toBe(200);
-  expect(cleaned.body.count).toBe(3);
 });
 
 it('sees a queue created after start-up within one tick, and an uncatalogued one from the SCAN', async () => {

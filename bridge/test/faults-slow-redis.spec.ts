@@ -1,7 +1,8 @@
-import type { ClearJobResponse, QueuesResponse, StatusResponse } from '@immich-admin-tools/shared';
+import type { ClearJobResponse, ErrorBody, QueuesResponse, StatusResponse } from '@immich-admin-tools/shared';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { startRedisServer, type RedisServer } from '../../sim/src/redis/redis-server.ts';
+import { CLEARED_REASON } from '../src/actions/actions.service.ts';
 import { QueueRepository } from '../src/redis/queue.repository.ts';
 import { codeOf, halfCleared, orphanedJobs, placesOf } from './faults.ts';
 import { startHarness, type BridgeHarness } from './harness.ts';
@@ -121,4 +122,52 @@ it('answers 503 while Redis is frozen, never "done", runs nothing it refused, an
   for (const id of ids.slice(1)) expect(places.get(id)!.places).toEqual(['active']);
   const after = await Promise.all(ids.slice(1).map(clearIn));
   expect(after.map((r) => r.status)).toEqual(after.map(() => 200));
+});
+
+it('tells what a bulk clear did when Redis freezes mid-way, and which job is of unknown outcome', async () => {
+  const queue = 'thumbnailGeneration';
+  const ids = await orphanedJobs(h, redisServer.url, queue, 30);
+  await fresh();
+  const sleeper = new Redis(redisServer.url);
+  const monitor = await new Redis(redisServer.url, { lazyConnect: true }).monitor();
+  let slow = true;
+  let clears = 0;
+  // Each command waits behind a DEBUG SLEEP, so the bulk clear runs slowly; Redis freezes after its third clear.
+  const slowing = (async () => {
+    while (slow) await sleeper.call('DEBUG', 'SLEEP', '0.05');
+  })();
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source !== 'lua' && args.includes(CLEARED_REASON) && ++clears === 3) redisServer.freeze();
+  });
+  let res: { status: number; body: ErrorBody };
+  try {
+    res = await h.api<ErrorBody>('/api/actions/clear-all-stuck', { method: 'POST', json: { mode: 'fail' } });
+  } finally {
+    redisServer.thaw();
+    slow = false;
+    await slowing;
+    sleeper.disconnect();
+    monitor.disconnect();
+  }
+
+  expect(res.status).toBe(503);
+  expect(res.body.error.code).toBe('UNKNOWN_OUTCOME');
+  expect(res.body.error.message).toMatch(/check the job/);
+  const { cleared = [], unknown = [] } = res.body.error;
+  expect(cleared.length).toBeGreaterThanOrEqual(3);
+  expect(unknown).toHaveLength(1);
+  expect(cleared.map((j) => `${j.queue}/${j.jobId}`)).not.toContain(`${unknown[0]!.queue}/${unknown[0]!.jobId}`);
+  for (const job of cleared) expect(job).toMatchObject({ state: 'orphaned', mode: 'fail' });
+
+  await fresh();
+  // What it says it cleared is cleared; the unknown one is whole, either way; the rest were not touched.
+  for (const job of cleared) {
+    expect((await placesOf(h.redis, job.queue, [job.jobId])).get(job.jobId)!.places).toEqual(['failed']);
+  }
+  const places = await placesOf(h.redis, queue, ids);
+  expect(halfCleared(places)).toEqual([]);
+  const named = new Set([...cleared, ...unknown].filter((j) => j.queue === queue).map((j) => j.jobId));
+  const untouched = ids.filter((id) => !named.has(id));
+  expect(untouched.length).toBeGreaterThan(0);
+  for (const id of untouched) expect(places.get(id)!.places).toEqual(['active']);
 });

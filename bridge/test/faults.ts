@@ -1,3 +1,4 @@
+import { connect, createServer, type Socket } from 'node:net';
 import type { ErrorBody, QueueDetail } from '@immich-admin-tools/shared';
 import type { Redis } from 'ioredis';
 import { addImmichJobs } from '../../sim/src/bull/immich-queues.ts';
@@ -64,3 +65,67 @@ export function halfCleared(all: Map<string, Whereabouts>): string[] {
 }
 
 export const codeOf = (body: unknown) => (body as ErrorBody | null)?.error?.code ?? null;
+
+/**
+ * A TCP gate in front of a redis-server. Shut, it cuts every connection through it and drops new ones at once,
+ * so a client behind it sees Redis down, while Redis runs on and a MONITOR on it misses none of its commands.
+ */
+export interface RedisGate {
+  url: string;
+  /** Where Redis sees the connections through the gate come from (`host:port`, as MONITOR names its clients). */
+  readonly sources: ReadonlySet<string>;
+  /** Connections dropped since the last `shut()`: the client's reconnect attempts. */
+  readonly refused: number;
+  shut(): void;
+  open(): void;
+  close(): Promise<void>;
+}
+
+export async function startRedisGate(redisPort: number): Promise<RedisGate> {
+  let open = true;
+  let refused = 0;
+  const sockets = new Set<Socket>();
+  const sources = new Set<string>();
+  const track = (socket: Socket, other: Socket) => {
+    sockets.add(socket);
+    socket.on('error', () => other.destroy());
+    socket.on('close', () => {
+      sockets.delete(socket);
+      other.destroy();
+    });
+  };
+  const server = createServer((client) => {
+    if (!open) {
+      refused++;
+      client.destroy();
+      return;
+    }
+    const upstream = connect(redisPort, '127.0.0.1', () => sources.add(`127.0.0.1:${upstream.localPort}`));
+    track(client, upstream);
+    track(upstream, client);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    sources,
+    get refused() {
+      return refused;
+    },
+    shut() {
+      open = false;
+      refused = 0;
+      for (const socket of sockets) socket.destroy();
+    },
+    open() {
+      open = true;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -152,3 +152,47 @@ describe('restarting Immich through the Docker Engine API', () => {
     }
   });
 });
+
+describe('Docker control that comes up after the bridge', () => {
+  it('is found by a later look, logged once each way, and the restart works; status reads never ask Docker', async () => {
+    const socketPath = join(socketDir, 'late.sock');
+    const logs: { module?: string; msg: string }[] = [];
+    const late = await startHarness({ DOCKER_HOST: `unix://${socketPath}`, LOG_LEVEL: 'info' }, redisServer, {
+      logDestination: { write: (line: string) => void logs.push(JSON.parse(line) as { msg: string }) },
+    });
+    let lateDocker: FakeDocker | undefined;
+    try {
+      const before = (await late.api<StatusResponse>('/api/status')).body.restart;
+      expect(before).toMatchObject({ available: false, reason: expect.stringMatching(/no Docker API/) });
+      // The socket proxy starts now, as compose may start it after the bridge.
+      lateDocker = await startFakeDocker({
+        socketPath,
+        worker: { redisUrl: redisServer.url, queue: 'ocr', behavior: 'hang', concurrency: 1 },
+      });
+      const found = await late.until(
+        async () => {
+          const status = (await late.api<StatusResponse>('/api/status')).body.restart;
+          return status?.available ? status : undefined;
+        },
+        20_000,
+        'restarts to become available',
+      );
+      expect(found).toEqual({ available: true, container: 'immich_server', reason: null });
+      const asked = lateDocker.requests.length;
+      for (let i = 0; i < 5; i++) await late.api('/api/status');
+      expect(lateDocker.requests).toHaveLength(asked);
+
+      const restarted = await late.api<RestartResponse>('/api/actions/restart-immich', { method: 'POST' });
+      expect(restarted.status).toBe(200);
+      expect(lateDocker.restarts).toBe(1);
+      expect(
+        logs
+          .filter((line) => line.module === 'restart' && line.msg.startsWith('Immich restarts are'))
+          .map((l) => l.msg),
+      ).toEqual(['Immich restarts are not available; the bridge keeps looking', 'Immich restarts are available now']);
+    } finally {
+      await late.close();
+      await lateDocker?.stop();
+    }
+  });
+});

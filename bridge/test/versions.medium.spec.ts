@@ -1,5 +1,7 @@
 import type {
+  AutoHealRunResponse,
   ClearJobResponse,
+  HistoryResponse,
   QueueCommandResponse,
   QueueDetail,
   QueuesResponse,
@@ -9,8 +11,10 @@ import { QUEUES } from '@immich-admin-tools/shared';
 import { Browser } from 'happy-dom';
 import { describe, expect, it } from 'vitest';
 import { immichJobFor } from '../../sim/src/bull/immich-jobs.ts';
+import { addImmichJobs } from '../../sim/src/bull/immich-queues.ts';
 import { immichProfile, pageTitle, type ImmichProfile } from '../../sim/src/versions.ts';
 import { TESTED_VERSIONS } from '../src/compat/compatibility.ts';
+import { BRIDGE_PREFIX } from '../src/redis/keys.ts';
 import { errorCode, until, useStack, workOn, type Stack } from './harness.ts';
 
 /**
@@ -211,5 +215,42 @@ describe('outside the tested range: Immich v3.3.0 whose queues run BullMQ 6.0.0'
     expect(errorCode(refused.body)).toBe('UNTESTED_VERSION');
     expect(await s.h.redis.lpos('immich_bull:faceDetection:active', id)).not.toBeNull();
     expect(await s.h.redis.exists(`immich_bull:faceDetection:${id}:lock`)).toBe(1);
+  });
+
+  it('lets neither quarantine nor auto-heal write by itself: each skips, and says so once', async () => {
+    const hung = await hungJob(s);
+    const asset = String(immichJobFor('faceDetection', 1).data.id);
+    expect((await s.h.api(`/api/problem-assets/${asset}/quarantine`, { method: 'POST' })).status).toBe(200);
+    // Seen added by the next tick: quarantine would remove it from the wait list (no worker takes smartSearch).
+    const [waiting] = await addImmichJobs(
+      s.redisServer.url,
+      'smartSearch',
+      [{ name: 'SmartSearch', data: { id: asset } }],
+      release.bullmq,
+    );
+    const skipLines = (module: string) =>
+      logs.filter((line) => line.module === module && line.level === 40 && /skipped: .*ALLOW_UNTESTED/.test(line.msg));
+    await until(async () => (skipLines('quarantine').length > 0 ? true : undefined), 10_000, 'quarantine to skip');
+
+    const first = await s.h.api<AutoHealRunResponse>('/api/auto-heal/run', { method: 'POST' });
+    expect(first.body.actions).toContainEqual(
+      expect.objectContaining({ jobId: hung, action: 'fail', result: 'skipped', reason: 'UNTESTED_VERSION' }),
+    );
+    // More passes and ticks: still nothing written, and not one more line about it.
+    const second = await s.h.api<AutoHealRunResponse>('/api/auto-heal/run', { method: 'POST' });
+    expect(second.body.actions.filter((a) => a.jobId === hung)).toEqual([]);
+    for (let i = 0; i < 4; i++) await s.h.bridge.snapshots.tick();
+    expect(skipLines('quarantine')).toHaveLength(1);
+    expect(skipLines('auto-heal')).toHaveLength(1);
+
+    expect(await s.h.redis.lpos('immich_bull:smartSearch:wait', waiting!)).not.toBeNull();
+    expect(await s.h.redis.exists(`immich_bull:smartSearch:${waiting}`)).toBe(1);
+    expect(await s.h.redis.lpos('immich_bull:faceDetection:active', hung)).not.toBeNull();
+    expect(await s.h.redis.zscore('immich_bull:faceDetection:failed', hung)).toBeNull();
+    // Not even auto-heal's own lock was taken.
+    const [, locks] = await s.h.redis.scan('0', 'MATCH', `${BRIDGE_PREFIX}:heal:*`, 'COUNT', 1000);
+    expect(locks).toEqual([]);
+    const removed = await s.h.api<HistoryResponse>('/api/history?event=asset_job_removed');
+    expect(removed.body.items).toEqual([]);
   });
 });

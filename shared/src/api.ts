@@ -419,6 +419,13 @@ export interface ErrorBody {
     fields?: Record<string, string>;
     /** 409 from a restart refused while one runs or in its cooldown: when to try again. */
     retryAfterSeconds?: number;
+    /**
+     * 503 from clear-stuck, clear-all-stuck or clear-all-and-restart stopped mid-way by Redis: the jobs it did
+     * clear before it stopped (the rest were not touched, but `unknown`).
+     */
+    cleared?: ClearedJobRef[];
+    /** With UNKNOWN_OUTCOME in such a stop: the job whose clear Redis never confirmed; check it. */
+    unknown?: { queue: string; jobId: string }[];
   };
 }
 

@@ -125,14 +125,10 @@ export class ActionsService {
       slotsStillHeld: 0,
     };
     for (const queue of snapshot.queues.filter((q) => q.stuckJobs.length > 0)) {
-      const result = await this.clearStuckIn(queue, request, actor);
+      // Ids repeat across queues (each counts from 1): `jobs` names each cleared job's queue.
+      const result = await this.clearStuckIn(queue, request, actor, jobs);
       response.cleared += result.cleared;
       response.jobIds.push(...result.jobIds);
-      // Ids repeat across queues (each counts from 1): name each cleared job's queue.
-      for (const jobId of result.jobIds) {
-        const state = queue.stuckJobs.find((j) => j.jobId === jobId)!.state;
-        jobs.push({ queue: queue.name, jobId, state, mode: request.mode });
-      }
       response.slotsStillHeld += result.slotsStillHeld;
       response.skipped.push(...result.skipped.map((s) => ({ ...s, queue: queue.name })));
       if (result.cleared > 0) response.queues.push(queue.name);
@@ -197,10 +193,12 @@ export class ActionsService {
     return { queue: queueName, count };
   }
 
+  /** `done` gets each job as it is cleared, so a stop mid-way (across queues too) can say what was done. */
   private async clearStuckIn(
     queue: QueueSummary,
     request: { mode: ClearMode; jobIds?: string[] },
     actor: HistoryActor,
+    done: ClearedJobRef[] = [],
   ) {
     const wanted = request.jobIds ? new Set(request.jobIds) : null;
     const skipped: SkippedJob[] = [];
@@ -214,14 +212,20 @@ export class ActionsService {
       this.remember(queue.name, jobId, job, { result: 'skipped', reason }, actor, request.mode);
     }
     for (const job of queue.stuckJobs.filter((j) => !wanted || wanted.has(j.jobId))) {
-      const outcome = await this.clearOne(queue.name, job.jobId, job, {
-        mode: request.mode,
-        expectedProcessedOn: job.processedOn,
-        force: true,
-        actor,
-      });
+      let outcome: Outcome;
+      try {
+        outcome = await this.clearOne(queue.name, job.jobId, job, {
+          mode: request.mode,
+          expectedProcessedOn: job.processedOn,
+          force: true,
+          actor,
+        });
+      } catch (error) {
+        throw stoppedMidway(error, done, { queue: queue.name, jobId: job.jobId });
+      }
       if (outcome.ok) {
         cleared.push(job.jobId);
+        done.push({ queue: queue.name, jobId: job.jobId, state: job.state, mode: request.mode });
         if (outcome.slotStillHeld) slotsStillHeld++;
       } else {
         skipped.push({ jobId: job.jobId, reason: outcome.error.code });
@@ -354,6 +358,24 @@ const retryRefused = (jobId: string) =>
     409,
     `Job ${jobId} is held by a live worker that may still run it; use fail or remove`,
   );
+
+/**
+ * Redis stopped a bulk clear (unreachable, or a clear it never confirmed): later jobs are left as they are, and
+ * the answer lists what was cleared before, and the job whose outcome is unknown, so nothing done goes unsaid.
+ */
+function stoppedMidway(error: unknown, done: ClearedJobRef[], at: { queue: string; jobId: string }): unknown {
+  if (!(error instanceof AppError && error.status === 503)) return error;
+  const unknown = error.code === 'UNKNOWN_OUTCOME' ? [at] : [];
+  const what = done.length === 1 ? '1 job' : `${done.length} jobs`;
+  return new AppError(
+    error.code,
+    503,
+    `${error.message}; ${what} cleared before it stopped (listed in cleared), the rest left as they were`,
+    undefined,
+    undefined,
+    { cleared: [...done], unknown },
+  );
+}
 
 function toMs(startedAt: number | string): number {
   return typeof startedAt === 'number' ? startedAt : Date.parse(startedAt);

@@ -12,7 +12,7 @@ function service(allowUntested = false) {
     allowUntested,
     logger,
   );
-  return { seen, lines, compat };
+  return { seen, lines, compat, logger };
 }
 
 describe('CompatibilityService', () => {
@@ -55,5 +55,20 @@ describe('CompatibilityService', () => {
     const tested = service();
     Object.assign(tested.seen, { immich: 'v2.4.0', bullmq: '5.66.0' });
     expect(() => tested.compat.assertActionsAllowed()).not.toThrow();
+  });
+
+  it('gates a loop that writes by itself, telling its log once per change, not per call', () => {
+    const { seen, lines, compat, logger } = service();
+    const mayWrite = compat.writeGate('auto-heal clears', logger);
+    Object.assign(seen, { immich: 'v3.1.0', bullmq: '5.80.5' });
+    expect(mayWrite()).toBe(true);
+    Object.assign(seen, { bullmq: '6.0.0' });
+    expect([mayWrite(), mayWrite(), mayWrite()]).toEqual([false, false, false]);
+    Object.assign(seen, { bullmq: '5.80.5' });
+    expect([mayWrite(), mayWrite()]).toEqual([true, true]);
+    const gateLines = lines.filter((line) => line.msg.startsWith('auto-heal clears'));
+    expect(gateLines.map((line) => line.level)).toEqual([40, 30]);
+    expect(gateLines[0]!.msg).toMatch(/^auto-heal clears skipped: .*ALLOW_UNTESTED=true/);
+    expect(gateLines[1]!.msg).toMatch(/^auto-heal clears resumed/);
   });
 });

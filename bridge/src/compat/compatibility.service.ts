@@ -31,6 +31,23 @@ export class CompatibilityService {
     return value;
   }
 
+  /**
+   * For a loop that writes to Immich's queues by itself (quarantine, auto-heal): a check to call before each
+   * write, false while actions are refused. It logs to the loop's `logger` when the loop starts skipping and
+   * when it may act again, once per change, never once per tick.
+   */
+  writeGate(what: string, logger: Logger): () => boolean {
+    let skipping = false;
+    return () => {
+      const { actionsAllowed, reason } = this.current();
+      if (actionsAllowed !== skipping) return actionsAllowed;
+      skipping = !actionsAllowed;
+      if (skipping) logger.warn({ reason }, `${what} skipped: ${reason}`);
+      else logger.info(`${what} resumed: the BullMQ version in Redis allows it again`);
+      return actionsAllowed;
+    };
+  }
+
   /** Throws 409 UNTESTED_VERSION, with the reason, before a write to Immich's queues on an untested BullMQ major. */
   assertActionsAllowed(): void {
     const compatibility = this.current();

@@ -8,6 +8,7 @@ import type {
   StuckState,
 } from '@immich-admin-tools/shared';
 import type { ActionsService } from '../actions/actions.service.ts';
+import type { CompatibilityService } from '../compat/compatibility.service.ts';
 import { AppError } from '../errors.ts';
 import type { HistoryRecorder } from '../history/history-recorder.ts';
 import type { Logger } from '../logger.ts';
@@ -34,6 +35,8 @@ export interface HealDeps {
   memory: HealRepository;
   settings: SettingsService;
   current: () => AutoHealSettings;
+  /** Its clears wait, like a click's, while an untested BullMQ major refuses actions. */
+  compat: CompatibilityService;
   logger: Logger;
 }
 
@@ -58,8 +61,10 @@ export class HealService {
   /** Holder of this bridge's locks in Redis. */
   private readonly lockOwner = randomUUID();
   private readonly offChange: () => void;
+  private readonly mayWrite: () => boolean;
 
   constructor(private readonly deps: HealDeps) {
+    this.mayWrite = deps.compat.writeGate('auto-heal clears', deps.logger);
     // A change of interval or switch applies from now, not after the old interval.
     this.offChange = deps.settings.onChange('autoHeal', () => {
       this.revisionCount++;
@@ -154,6 +159,11 @@ export class HealService {
           if (!this.firstReport(key)) continue;
           this.deps.recorder.cleared(queue.name, job, { result: 'dry_run', autoHealState: state }, 'auto-heal', mode);
           records.push(record(queue.name, job, state, mode, 'dry_run'));
+          continue;
+        }
+        // Reported once per job run, like alert_only: nothing is sent to Redis, not even the lock.
+        if (!this.mayWrite()) {
+          if (this.firstReport(key)) records.push(record(queue.name, job, state, mode, 'skipped', 'UNTESTED_VERSION'));
           continue;
         }
         if (this.breaker.isOpen()) break outer;

@@ -79,6 +79,7 @@ export function createApp(deps: Deps, logger: Logger, answers = new PolledAnswer
     if (error instanceof AppError) {
       const body = errorBody(error.code, error.message);
       if (error.fields) body.error.fields = error.fields;
+      if (error.partial) Object.assign(body.error, error.partial);
       if (error.retryAfterSeconds !== undefined) {
         body.error.retryAfterSeconds = error.retryAfterSeconds;
         c.header('retry-after', String(error.retryAfterSeconds));

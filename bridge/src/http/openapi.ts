@@ -45,6 +45,10 @@ interface Operation {
 
 const text = (description: string) => z.string().describe(description);
 
+const STOPPED_MIDWAY =
+  'Redis failing mid-way stops it with 503: `error.cleared` lists the jobs cleared before, and with ' +
+  'UNKNOWN_OUTCOME `error.unknown` names the job whose clear Redis never confirmed (check it).';
+
 const CACHED =
   'Sends a weak `ETag`: a request with `If-None-Match` holding it gets 304 without a body. Bodies of 1 kB or ' +
   'more are compressed with br or gzip when `Accept-Encoding` allows.';
@@ -151,6 +155,7 @@ const OPERATIONS: Operation[] = [
     path: '/api/queues/{name}/clear-stuck',
     tag: 'queues',
     summary: 'Clear the stuck jobs of a queue (all, or the ones listed)',
+    description: STOPPED_MIDWAY,
     params: queueParam,
     body: clearStuckBody,
     ok: answer.clearStuckResponse,
@@ -170,6 +175,7 @@ const OPERATIONS: Operation[] = [
     path: '/api/actions/clear-all-stuck',
     tag: 'actions',
     summary: 'Clear the stuck jobs of every queue',
+    description: STOPPED_MIDWAY,
     body: clearAllBody,
     ok: answer.clearAllStuckResponse,
   },
@@ -186,6 +192,7 @@ const OPERATIONS: Operation[] = [
     path: '/api/actions/clear-all-and-restart',
     tag: 'actions',
     summary: 'Clear every stuck job, then restart Immich to free the slots hung jobs hold',
+    description: `${STOPPED_MIDWAY} Immich is then not restarted.`,
     body: clearAllBody,
     ok: answer.restartResponse,
   },

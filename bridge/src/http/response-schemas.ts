@@ -12,6 +12,7 @@ import {
   type AutoHealRunResponse,
   type AutoHealStatus,
   type ClearAllStuckResponse,
+  type ClearedJobRef,
   type ClearJobResponse,
   type ClearStuckResponse,
   type Compatibility,
@@ -70,6 +71,11 @@ const stuckState = z.enum(['hung', 'orphaned', 'dangling']);
 const errorCode = z.enum(ERROR_CODES);
 const queueCondition = z.enum(QUEUE_CONDITIONS);
 
+const clearedJobRef = documents<ClearedJobRef>()(
+  'ClearedJobRef',
+  z.object({ queue: z.string(), jobId: z.string(), state: jobState, mode: clearMode }),
+);
+
 export const errorBody = documents<ErrorBody>()(
   'ErrorBody',
   z.object({
@@ -78,6 +84,8 @@ export const errorBody = documents<ErrorBody>()(
       message: z.string(),
       fields: z.record(z.string(), z.string()).optional(),
       retryAfterSeconds: z.number().optional(),
+      cleared: z.array(clearedJobRef).optional(),
+      unknown: z.array(z.object({ queue: z.string(), jobId: z.string() })).optional(),
     }),
   }),
 );
@@ -307,7 +315,7 @@ export const clearAllStuckResponse = documents<ClearAllStuckResponse>()(
     cleared: z.number(),
     queues: z.array(z.string()),
     jobIds: z.array(z.string()),
-    jobs: z.array(z.object({ queue: z.string(), jobId: z.string(), state: jobState, mode: clearMode })).optional(),
+    jobs: z.array(clearedJobRef).optional(),
     skipped: z.array(skippedJob.extend({ queue: z.string() })),
     slotsStillHeld: z.number(),
     note: z.string().optional(),

@@ -4,16 +4,16 @@ import { QUEUE_NAME_PATTERN } from '../redis/keys.ts';
 import type { Config } from '../config.ts';
 import type { SettingsService } from '../store/settings.service.ts';
 
-const schema = z.object({
-  enabled: z.boolean(),
-  order: z
-    .array(z.string().regex(QUEUE_NAME_PATTERN, 'not a queue name'))
-    .min(2, 'at least two queues')
-    .max(19, 'at most 19 queues')
-    .refine((order) => new Set(order).size === order.length, 'a queue appears twice')
-    // Immich refuses to pause backgroundTask: it could never be held back.
-    .refine((order) => order.every((name) => queueInfo(name).pausable), 'Immich cannot pause backgroundTask'),
-});
+/** The queues in the order they run; config.ts checks IMPORT_MODE_ORDER with it too. */
+export const importOrderSchema = z
+  .array(z.string().regex(QUEUE_NAME_PATTERN, 'not a queue name'))
+  .min(2, 'at least two queues')
+  .max(19, 'at most 19 queues')
+  .refine((order) => new Set(order).size === order.length, 'a queue appears twice')
+  // Immich refuses to pause backgroundTask: it could never be held back.
+  .refine((order) => order.every((name) => queueInfo(name).pausable), 'Immich cannot pause backgroundTask');
+
+const schema = z.object({ enabled: z.boolean(), order: importOrderSchema });
 
 export type ImportModeSettings = z.infer<typeof schema>;
 

@@ -1,4 +1,5 @@
 import { isAssetJob, SENSITIVE_JOB_NAMES } from '@immich-admin-tools/shared';
+import type { CompatibilityService } from '../compat/compatibility.service.ts';
 import type { Logger } from '../logger.ts';
 import type { QueueRepository } from '../redis/queue.repository.ts';
 import type { AddedJobs, Snapshot, SnapshotService } from '../snapshot/snapshot.service.ts';
@@ -8,19 +9,24 @@ import { QUARANTINED_REASON, type ProblemAssetsService } from './problem-assets.
 /**
  * Keeps quarantined assets from running: each tick, the jobs the events stream shows added for such an asset
  * are removed while they still wait (never by reading the wait list), and any of its jobs found active is
- * failed at once. Work runs one batch at a time, in tick order.
+ * failed at once. Work runs one batch at a time, in tick order. On a BullMQ major where actions are refused
+ * (CompatibilityService), it writes nothing: like a click, it waits for ALLOW_UNTESTED.
  */
 export class QuarantineService {
   private chain: Promise<void> = Promise.resolve();
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly mayWrite: () => boolean;
 
   constructor(
     private readonly repository: QueueRepository,
     private readonly snapshots: SnapshotService,
     private readonly problems: ProblemAssetsService,
     private readonly history: HistoryService,
+    compat: CompatibilityService,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.mayWrite = compat.writeGate('removing the jobs of quarantined assets', logger);
+  }
 
   start(): void {
     this.unsubscribe.push(
@@ -36,10 +42,13 @@ export class QuarantineService {
 
   private enqueue(work: () => Promise<void>): void {
     if (this.problems.quarantinedIds.size === 0) return;
-    this.chain = this.chain.then(work).catch((error: unknown) => {
-      // Redis away or a race: the next tick looks again.
-      this.logger.warn({ err: String(error) }, 'quarantine pass failed');
-    });
+    // Asked when the work runs, not when it is queued: by then the tick's snapshot (and its BullMQ version) is in.
+    this.chain = this.chain
+      .then(() => (this.mayWrite() ? work() : undefined))
+      .catch((error: unknown) => {
+        // Redis away or a race: the next tick looks again.
+        this.logger.warn({ err: String(error) }, 'quarantine pass failed');
+      });
   }
 
   private async removeAdded(added: AddedJobs): Promise<void> {

@@ -11,6 +11,12 @@ export const RESTART_BLOCKING_QUEUES = ['backupDatabase', 'storageTemplateMigrat
 const WORKERS_BACK_TIMEOUT_MS = 5 * 60_000;
 /** What a caller is told to wait while a restart runs (its own length is unknown). */
 const IN_PROGRESS_RETRY_SECONDS = 30;
+/**
+ * While Docker control is unavailable it is looked for again: soon at first (a socket proxy that starts with
+ * the bridge, or after it), then less and less often, down to once a minute. Never on a request.
+ */
+const PROBE_FIRST_DELAY_MS = 1000;
+const PROBE_MAX_DELAY_MS = 60_000;
 
 interface Watch {
   actor: HistoryActor;
@@ -31,6 +37,9 @@ export class RestartService {
   private watch: Watch | null = null;
   private busy = false;
   private revisionCount = 0;
+  private probed = false;
+  private probeTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -58,8 +67,26 @@ export class RestartService {
     return this.busy;
   }
 
-  /** GET /containers/{name}/json once at start-up: whether restarts can work here, and why not. */
+  /** The first look at Docker control; while it is unavailable, later ones follow on their own. */
   async start(): Promise<void> {
+    await this.probe(PROBE_FIRST_DELAY_MS);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
+    this.unsubscribe();
+  }
+
+  /**
+   * GET /containers/{name}/json: whether restarts can work here, and why not. Once available it is not asked
+   * again; until then it is, after `delayMs`, then twice as long. Logged when first unavailable and when it
+   * becomes available, not on every look.
+   */
+  private async probe(delayMs: number): Promise<void> {
+    const first = !this.probed;
+    this.probed = true;
     try {
       const info = await this.docker.inspect();
       this.setStatus({
@@ -67,14 +94,20 @@ export class RestartService {
         container: info.name,
         reason: info.running ? null : `container ${info.name} is not running`,
       });
+      if (!first) this.logger.info({ container: info.name }, 'Immich restarts are available now');
     } catch (error) {
-      this.setStatus({ available: false, container: this.docker.container, reason: this.explain(error) });
-      this.logger.info({ reason: this.current.reason }, 'Immich restarts are not available');
+      const reason = this.explain(error);
+      if (first || reason !== this.current.reason) {
+        this.setStatus({ available: false, container: this.docker.container, reason });
+      }
+      if (first) this.logger.info({ reason }, 'Immich restarts are not available; the bridge keeps looking');
+      if (this.stopped) return;
+      this.probeTimer = setTimeout(() => {
+        this.probeTimer = null;
+        void this.probe(Math.min(delayMs * 2, PROBE_MAX_DELAY_MS));
+      }, delayMs);
+      this.probeTimer.unref();
     }
-  }
-
-  stop(): void {
-    this.unsubscribe();
   }
 
   /** A queue whose active job a restart would cut short, if any. */
@@ -93,7 +126,7 @@ export class RestartService {
         503,
         `Docker control is not configured: ${this.current.reason ?? 'unknown'}. Give the bridge a socket proxy that ` +
           'allows container restarts (compose: --profile restart, DOCKER_HOST=tcp://docker-socket-proxy:2375) and ' +
-          'set IMMICH_CONTAINER_NAME; the bridge checks it at start-up.',
+          'set IMMICH_CONTAINER_NAME; the bridge looks for it again at least once a minute.',
       );
     }
     if (this.busy) {
