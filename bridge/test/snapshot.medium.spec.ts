@@ -57,6 +57,37 @@ describe('snapshot of real BullMQ state', () => {
     expect(q.oldestActiveSeconds).toBeGreaterThanOrEqual(hung.ageSeconds);
   });
 
+  it('reads a job again when it is taken anew under the same id between two ticks', async () => {
+    const {
+      ids: [jobId],
+    } = await workOn(s, { queue: 'ocr', behavior: 'hang' }, [{ name: 'Ocr', data: { id: mine[2]!.id } }], 1);
+    const first = await jobIn('ocr', jobId!, 'running');
+    // The bridge now holds the job and asks Redis only whether its activation changed. A stalled job picked
+    // up again keeps its id and gets a new processedOn and attempt: written here as BullMQ's moveToActive would.
+    const key = `immich_bull:ocr:${jobId}`;
+    const again = first.processedOn! + 5_000;
+    await s.h.redis.hset(key, 'processedOn', String(again), 'ats', '2', 'stc', '1');
+    const moved = await s.h.until(
+      async () => {
+        const j = await job('ocr', jobId!);
+        return j?.processedOn === again ? j : undefined;
+      },
+      10_000,
+      'the new activation',
+    );
+    expect(moved.attempts).toBe(2);
+    expect(moved.stalls).toBe(1);
+    expect(moved.startedAt).toBe(new Date(again).toISOString());
+    expect(moved.assetId).toBe(mine[2]!.id);
+    // And a job on the same activation still follows its lock.
+    await s.h.redis.del(`${key}:lock`);
+    const unlocked = await s.h.until(async () => {
+      const j = await job('ocr', jobId!);
+      return j?.lock.ttlMs === null ? j : undefined;
+    });
+    expect(unlocked.processedOn).toBe(again);
+  });
+
   it('names the file of an asset job once Immich answers, and keeps only the id of an asset Immich refuses', async () => {
     const labelled = await s.h.until(
       async () => {

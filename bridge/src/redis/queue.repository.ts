@@ -111,6 +111,12 @@ export class QueueRepository {
   private workers = new Map<string, number>();
   private workersKnown = false;
   private readsSinceWorkers = Infinity;
+  /**
+   * Each queue's active jobs as the last read returned them. The script is told their processedOn, and sends
+   * back only the lock and stalled flag of those still on the same activation, which saves Redis most of
+   * the per-job work (the hash read, the JSON decode, the long reply) on an idle tick.
+   */
+  private activeJobs = new Map<string, Map<string, RawActiveJob>>();
 
   constructor(private readonly link: RedisLink) {
     this.redis = defineScripts(link.client);
@@ -147,7 +153,13 @@ export class QueueRepository {
     scan: { cursor: string; count: number } | null = null,
   ): Promise<RawSnapshot> {
     const args = [`${IMMICH_PREFIX}:`, MAX_ACTIVE_PER_QUEUE, MAX_EVENTS_PER_QUEUE, ...sensitiveArgs];
-    for (const queue of queues) args.push(queue.name, queue.lastEventId);
+    // Taken now: a read that overlaps this one may replace the map before this reply is parsed.
+    const held = this.activeJobs;
+    for (const queue of queues) {
+      const known = [...(held.get(queue.name)?.values() ?? [])].filter((job) => job.processedOn !== null);
+      args.push(queue.name, queue.lastEventId, known.length);
+      for (const job of known) args.push(job.jobId, String(job.processedOn));
+    }
     const pipeline = this.redis.pipeline() as unknown as ScriptCommands & {
       client(sub: 'LIST'): unknown;
       scan(cursor: string, ...rest: (string | number)[]): unknown;
@@ -175,9 +187,11 @@ export class QueueRepository {
     } else {
       this.readsSinceWorkers++;
     }
+    const parsed = snapshot.slice(1).map((entry) => parseQueueState(entry as Raw[], held));
+    this.activeJobs = new Map(parsed.map((q) => [q.name, new Map(q.activeJobs.map((job) => [job.jobId, job]))]));
     return {
       redisNow: int(snapshot[0]),
-      queues: snapshot.slice(1).map((entry) => parseQueueState(entry as Raw[])),
+      queues: parsed,
       workers: this.workers,
       workersKnown: this.workersKnown,
       scan: scanned && !scanned[0] ? { cursor: scanned[1][0], queues: [...queuesFromMetaKeys(scanned[1][1])] } : null,
@@ -410,11 +424,13 @@ function* queuesFromMetaKeys(keys: string[]): Iterable<string> {
   }
 }
 
-function parseQueueState(r: Raw[]): RawQueueState {
+/** `held`: the jobs of the previous read, which a short row (id, lock TTL, stalled) refers to. */
+function parseQueueState(r: Raw[], held: Map<string, Map<string, RawActiveJob>>): RawQueueState {
+  const name = String(r[0]);
   const jobs = (r[9] as Raw[] | null) ?? [];
   const events = (r[10] as Raw[] | null) ?? [];
   return {
-    name: String(r[0]),
+    name,
     counts: {
       waiting: int(r[1]),
       paused: int(r[2]),
@@ -425,8 +441,13 @@ function parseQueueState(r: Raw[]): RawQueueState {
     },
     isPaused: int(r[7]) === 1,
     version: str(r[8]),
-    activeJobs: jobs.map((row) => {
+    activeJobs: jobs.map((row): RawActiveJob => {
       const j = row as Raw[];
+      if (j.length === 3) {
+        const pttl = int(j[1]);
+        const previous = held.get(name)!.get(String(j[0]))!;
+        return { ...previous, lockTtlMs: pttl === -2 ? null : pttl, inStalledSet: int(j[2]) === 1 };
+      }
       const pttl = int(j[6]);
       return {
         jobId: String(j[0]),
