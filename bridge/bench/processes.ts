@@ -69,10 +69,13 @@ async function started(
 }
 
 /**
- * Node flags the bridge runs with (`pnpm bridge`, the image): old space capped, and a small young
- * generation, which otherwise grows to 3 × 16 MB under load and shows in RSS as if it were a leak.
+ * Node flags the bridge runs with (`pnpm bridge`, the image): old space capped, a small young generation
+ * (which otherwise grows to 3 × 16 MB under load and shows in RSS as if it were a leak), and V8 favouring
+ * size over speed (about 8 MB less RSS under load for about 10 % more CPU a request).
  */
-export const BRIDGE_NODE_FLAGS = ['--max-old-space-size=64', '--max-semi-space-size=2'];
+export const BRIDGE_NODE_FLAGS = ['--max-old-space-size=64', '--max-semi-space-size=2', '--optimize-for-size'];
+/** One glibc malloc arena: per-thread arenas kept about 8 MB that a burst of requests had used once. */
+export const BRIDGE_NODE_ENV = { MALLOC_ARENA_MAX: '1' };
 
 /** The bridge as the image runs it: the esbuild bundle under plain node, with BRIDGE_NODE_FLAGS (see build.ts). */
 export async function startBundledBridge(redisUrl: string, token: string): Promise<ServerProcess> {
@@ -81,6 +84,7 @@ export async function startBundledBridge(redisUrl: string, token: string): Promi
     cwd: ROOT,
     env: {
       ...process.env,
+      ...BRIDGE_NODE_ENV,
       REDIS_URL: redisUrl,
       BRIDGE_TOKEN: token,
       PORT: String(port),

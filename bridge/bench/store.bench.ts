@@ -14,6 +14,7 @@ import { QUEUES } from '@immich-admin-tools/shared';
 import { Redis } from 'ioredis';
 import { openImmichQueue } from '../../sim/src/bull/immich-queues.ts';
 import { startWorker } from '../../sim/src/bull/workers.ts';
+import { BRIDGE_NODE_ENV, BRIDGE_NODE_FLAGS } from './processes.ts';
 import { freePort, startRedisServer } from '../../sim/src/redis/redis-server.ts';
 import { startBridge } from '../src/bridge.ts';
 import { StatsService } from '../src/store/stats.service.ts';
@@ -164,8 +165,8 @@ async function soakBench(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'iat-bench-soak-'));
   const port = await freePort();
   const bundle = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-  const child = spawn(process.execPath, ['--max-old-space-size=64', '--max-semi-space-size=2', bundle], {
-    env: { ...process.env, ...env(redisServer.url, dataDir, port), POLL_INTERVAL_MS: '2000' },
+  const child = spawn(process.execPath, [...BRIDGE_NODE_FLAGS, bundle], {
+    env: { ...process.env, ...BRIDGE_NODE_ENV, ...env(redisServer.url, dataDir, port), POLL_INTERVAL_MS: '2000' },
     stdio: 'ignore',
   });
   const worker = await startWorker({
