@@ -18,7 +18,7 @@ import {
 } from '@immich-admin-tools/sim';
 import { cardPanel } from './jobs-page.helpers.ts';
 import { shot } from './support/shots.ts';
-import { addInstanceViaOptions, launchExtension, type ExtensionBrowser } from './support/browser.ts';
+import { addInstanceViaOptions, launchWithInstance, type ExtensionBrowser } from './support/browser.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
 const SLUG = 'face-detection';
@@ -35,15 +35,7 @@ describe('auto-heal, quarantine and restart on the jobs page', () => {
       stuckThresholds: 'faceDetection=2,smartSearch=2',
       env: { AUTO_HEAL_INTERVAL_SECONDS: '1', QUARANTINE_AFTER: '0', DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
     });
-    browser = await launchExtension();
-    await (
-      await addInstanceViaOptions(browser, {
-        name: 'E2E',
-        immichUrl: stack.immich.url,
-        bridgeUrl: stack.bridge.url,
-        token: stack.bridge.token,
-      })
-    ).close();
+    browser = await launchWithInstance(stack);
     page = await browser.context.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
   });

@@ -8,7 +8,7 @@ import type { HistoryResponse, StatusResponse } from '@immich-admin-tools/shared
 import { addImmichJobs, immichJobsFor, startWorker, type SimWorker } from '@immich-admin-tools/sim';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addInstanceViaOptions, launchExtension, type ExtensionBrowser } from './support/browser.ts';
+import { launchWithInstance, type ExtensionBrowser } from './support/browser.ts';
 import { shot } from './support/shots.ts';
 import { E2E_IMMICH_KEY, startStack, type Stack } from './support/stack.ts';
 
@@ -61,14 +61,7 @@ describe('import mode from the extension', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    browser = await launchExtension(process.env.IAT_E2E_EXTENSION_DIR);
-    const options = await addInstanceViaOptions(browser, {
-      name: 'Home',
-      immichUrl: stack.immich.url,
-      bridgeUrl: stack.bridge.url,
-      token: stack.bridge.token,
-    });
-    await options.close();
+    browser = await launchWithInstance(stack, 'Home');
     for (const [queue, count] of Object.entries(WORK))
       await addImmichJobs(stack.redis.url, queue, immichJobsFor(queue, count));
     // Paused by the admin in Immich before import mode: it must stay paused and be skipped.

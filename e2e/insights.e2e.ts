@@ -16,7 +16,7 @@ import {
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardPanel, cardRoot } from './jobs-page.helpers.ts';
-import { addInstanceViaOptions, launchExtension, type ExtensionBrowser } from './support/browser.ts';
+import { launchWithInstance, type ExtensionBrowser } from './support/browser.ts';
 import { shot } from './support/shots.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
@@ -91,16 +91,8 @@ describe('insights page against a real bridge', () => {
 
   beforeAll(async () => {
     stack = await startStack({ stuckThresholds: `${HUNG_QUEUE}=3`, env: { BRIDGE_READ_TOKEN: READ_TOKEN } });
-    // IAT_E2E_EXTENSION_DIR: a copy of the build, for runs while other e2e files rebuild the shared one.
-    browser = await launchExtension(process.env.IAT_E2E_EXTENSION_DIR);
     // The real bridge as a user adds it (which also registers the Jobs-page script), and one that is down.
-    const options = await addInstanceViaOptions(browser, {
-      name: 'Home',
-      immichUrl: stack.immich.url,
-      bridgeUrl: stack.bridge.url,
-      token: stack.bridge.token,
-    });
-    await options.close();
+    browser = await launchWithInstance(stack, 'Home');
     const stored = await browser.worker.evaluate(() =>
       (globalThis as unknown as ChromeStorage).chrome.storage.local.get('instances'),
     );

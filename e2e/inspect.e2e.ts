@@ -6,7 +6,7 @@
 import { openImmichQueue, sendMailJob, startWorker, type SimWorker } from '@immich-admin-tools/sim';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addInstanceViaOptions, launchExtension, type ExtensionBrowser } from './support/browser.ts';
+import { launchWithInstance, type ExtensionBrowser } from './support/browser.ts';
 import { shot } from './support/shots.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
@@ -45,14 +45,7 @@ describe('Inspect tab against a real bridge', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    browser = await launchExtension(process.env.IAT_E2E_EXTENSION_DIR);
-    const options = await addInstanceViaOptions(browser, {
-      name: 'Home',
-      immichUrl: stack.immich.url,
-      bridgeUrl: stack.bridge.url,
-      token: stack.bridge.token,
-    });
-    await options.close();
+    browser = await launchWithInstance(stack, 'Home');
 
     queue = openImmichQueue(stack.redis.url, QUEUE);
     jobId = String((await queue.add(MAIL.name, MAIL.data)).id);

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { assetById, immichJobsFor, openImmichQueue, startWorker, type SimWorker } from '@immich-admin-tools/sim';
 import { cardPanel, cardRoot, panelCount, panelsPerCard, parseDuration } from './jobs-page.helpers.ts';
 import { shot } from './support/shots.ts';
-import { addInstanceViaOptions, launchExtension, type ExtensionBrowser } from './support/browser.ts';
+import { launchWithInstance, type ExtensionBrowser } from './support/browser.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
 const QUEUE = 'faceDetection';
@@ -25,14 +25,7 @@ describe('jobs page content script', () => {
 
   beforeAll(async () => {
     stack = await startStack({ stuckThresholds: `${QUEUE}=${THRESHOLD_SECONDS}` });
-    browser = await launchExtension();
-    const options = await addInstanceViaOptions(browser, {
-      name: 'E2E',
-      immichUrl: stack.immich.url,
-      bridgeUrl: stack.bridge.url,
-      token: stack.bridge.token,
-    });
-    await options.close();
+    browser = await launchWithInstance(stack);
 
     const queue = openImmichQueue(stack.redis.url, QUEUE);
     const [spec] = immichJobsFor(QUEUE, 1);

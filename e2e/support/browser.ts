@@ -94,3 +94,19 @@ export async function addInstanceViaOptions(
   await page.getByTestId('instance-item').filter({ hasText: instance.name }).getByText('Access granted').waitFor();
   return page;
 }
+
+/** A fresh browser with the stack's Immich and bridge added as one instance through the options page. */
+export async function launchWithInstance(
+  stack: { immich: { url: string }; bridge: { url: string; token: string } },
+  name = 'E2E',
+): Promise<ExtensionBrowser> {
+  const browser = await launchExtension();
+  const options = await addInstanceViaOptions(browser, {
+    name,
+    immichUrl: stack.immich.url,
+    bridgeUrl: stack.bridge.url,
+    token: stack.bridge.token,
+  });
+  await options.close();
+  return browser;
+}
