@@ -1,20 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
-import { instance, queueSummary, snapshot, status } from '../../test/snapshot.factory.ts';
-import type { ProtocolMap } from '../messaging.ts';
-import { JobsPageState, type Send } from './jobs-page.svelte.ts';
-
-function withBackground(answers: Partial<Record<keyof ProtocolMap, (data: never) => unknown>>) {
-  const calls: { type: keyof ProtocolMap; data: unknown }[] = [];
-  const send = vi.fn(async (type: keyof ProtocolMap, data: unknown) => {
-    calls.push({ type, data });
-    const answer = answers[type];
-    if (!answer) throw new Error(`unexpected message ${type}`);
-    return answer(data as never);
-  });
-  const state = new JobsPageState(send as unknown as Send);
-  state.setInstance(instance());
-  return { state, calls };
-}
+import { describe, expect, it } from 'vitest';
+import { queueSummary, snapshot, status } from '../../test/snapshot.factory.ts';
+import { withBackground } from '../../test/jobs-page-state.fixture.ts';
 
 const refresh = () => snapshot([queueSummary('ocr')]);
 

@@ -1,22 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
-import { activeJob, instance, queueSummary, snapshot, status } from '../../test/snapshot.factory.ts';
-import type { ProtocolMap } from '../messaging.ts';
-import { JobsPageState, type Send } from './jobs-page.svelte.ts';
-
-type Calls = { type: keyof ProtocolMap; data: unknown }[];
-
-function withBackground(answers: Partial<Record<keyof ProtocolMap, (data: never) => unknown>>) {
-  const calls: Calls = [];
-  const send = vi.fn(async (type: keyof ProtocolMap, data: unknown) => {
-    calls.push({ type, data });
-    const answer = answers[type];
-    if (!answer) throw new Error(`unexpected message ${type}`);
-    return answer(data as never);
-  });
-  const state = new JobsPageState(send as unknown as Send);
-  state.setInstance(instance());
-  return { state, calls };
-}
+import { describe, expect, it } from 'vitest';
+import { activeJob, queueSummary, snapshot, status } from '../../test/snapshot.factory.ts';
+import { withBackground } from '../../test/jobs-page-state.fixture.ts';
 
 const hung = activeJob({ jobId: '42', state: 'hung', ageSeconds: 400, processedOn: 1_700_000_000_000 });
 
