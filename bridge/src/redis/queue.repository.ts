@@ -91,8 +91,11 @@ export type ClearResult =
   | { code: 'retry-locked' };
 
 const MAX_ACTIVE_PER_QUEUE = 500;
-/** CLIENT LIST costs Redis CPU per connection and worker presence changes slowly: read it every few snapshots. */
-const WORKERS_EVERY_READS = 5;
+/**
+ * CLIENT LIST (its cost grows with the connections) and the discovery SCAN step (with the keys) go with every
+ * fifth read only: worker presence and uncatalogued queues change slowly.
+ */
+const SLOW_PARTS_EVERY_READS = 5;
 const MAX_EVENTS_PER_QUEUE = 5000;
 const sensitiveArgs = [SENSITIVE_JOB_NAMES.size, ...SENSITIVE_JOB_NAMES];
 
@@ -110,7 +113,7 @@ export class QueueRepository {
   private readonly bullQueues = new Map<string, Queue>();
   private workers = new Map<string, number>();
   private workersKnown = false;
-  private readsSinceWorkers = Infinity;
+  private readsSinceSlowParts = Infinity;
   /**
    * Each queue's active jobs as the last read returned them. The script is told their processedOn, and sends
    * back only the lock and stalled flag of those still on the same activation, which saves Redis most of
@@ -144,9 +147,9 @@ export class QueueRepository {
   }
 
   /**
-   * One round trip: the snapshot script (which skips queues without a meta hash), CLIENT LIST (every
-   * WORKERS_EVERY_READS reads; the last counts in between) and, when `scan` is given, one SCAN step of
-   * the discovery that runs across ticks.
+   * One round trip: the snapshot script (which skips queues without a meta hash) and, every
+   * SLOW_PARTS_EVERY_READS reads, CLIENT LIST (the last counts in between) and, when `scan` is given, one
+   * SCAN step of the discovery that runs across ticks (`scan: null` in the answer on the other reads).
    */
   async readSnapshot(
     queues: { name: string; lastEventId: string }[],
@@ -165,27 +168,28 @@ export class QueueRepository {
       scan(cursor: string, ...rest: (string | number)[]): unknown;
       exec(): Promise<[Error | null, unknown][] | null>;
     };
-    const readWorkers = this.readsSinceWorkers >= WORKERS_EVERY_READS - 1;
+    const slowParts = this.readsSinceSlowParts >= SLOW_PARTS_EVERY_READS - 1;
+    const scanStep = slowParts ? scan : null;
     pipeline.snapshot(...args);
-    if (scan) pipeline.scan(scan.cursor, 'MATCH', META_SCAN_PATTERN, 'COUNT', scan.count);
-    if (readWorkers) pipeline.client('LIST');
+    if (scanStep) pipeline.scan(scanStep.cursor, 'MATCH', META_SCAN_PATTERN, 'COUNT', scanStep.count);
+    if (slowParts) pipeline.client('LIST');
     // Not read(): exec resolves even when its commands fail, so "answered" is only known from the script's result.
     const results = await pipeline.exec().catch((error: unknown) => {
       throw this.readFailure(error);
     });
     if (!results) throw new Error('pipeline aborted');
     const [[snapshotError, snapshot], ...rest] = results as [[Error | null, Raw[]], ...[Error | null, unknown][]];
-    const scanned = scan ? (rest.shift() as [Error | null, [string, string[]]]) : undefined;
-    const clients = readWorkers ? (rest.shift() as [Error | null, string]) : undefined;
+    const scanned = scanStep ? (rest.shift() as [Error | null, [string, string[]]]) : undefined;
+    const clients = slowParts ? (rest.shift() as [Error | null, string]) : undefined;
     if (snapshotError) throw this.readFailure(snapshotError);
     this.link.answered();
     if (clients) {
       // CLIENT LIST can be disabled (renamed commands, managed Redis); then worker counts are unknown, not fatal.
       this.workers = clients[0] ? new Map() : countWorkers(clients[1]);
       this.workersKnown = !clients[0];
-      this.readsSinceWorkers = 0;
+      this.readsSinceSlowParts = 0;
     } else {
-      this.readsSinceWorkers++;
+      this.readsSinceSlowParts++;
     }
     const parsed = snapshot.slice(1).map((entry) => parseQueueState(entry as Raw[], held));
     this.activeJobs = new Map(parsed.map((q) => [q.name, new Map(q.activeJobs.map((job) => [job.jobId, job]))]));

@@ -39,14 +39,13 @@ export interface Snapshot {
 }
 
 /**
- * Keys one discovery SCAN step looks at, and how many ticks apart the steps run. The catalogue's queues
- * are checked on every tick inside the snapshot script; the SCAN only finds queues the catalogue does not
- * name (and a full SCAN at start-up found those already there), so it can be slow and must be cheap: over
- * 100k keys a COUNT 100 step cost Redis about a tenth of a tick. One step every 5 ticks (10 s) takes about
- * 3 hours for a pass over 100k keys, for queues that only a newer Immich adds.
+ * Keys one discovery SCAN step looks at. The catalogue's queues are checked on every tick inside the
+ * snapshot script; the SCAN only finds queues the catalogue does not name (and a full SCAN at start-up found
+ * those already there), so it can be slow and must be cheap: over 100k keys a COUNT 100 step cost Redis
+ * about a tenth of a tick. The repository runs a step every fifth read (10 s), with CLIENT LIST: a pass
+ * over 100k keys takes about 3 hours, for queues that only a newer Immich adds.
  */
 const DISCOVERY_SCAN_COUNT = 100;
-const DISCOVERY_EVERY_TICKS = 5;
 const CATALOGUE = new Set(QUEUES.map((q) => q.name));
 /** BullMQ renews locks every 15 s (half of its 30 s lock); allow that plus two ticks of slack. */
 const RENEWAL_PERIOD_MS = 15_000;
@@ -72,7 +71,6 @@ export class SnapshotService {
   private uncatalogued = new Set<string>();
   /** The discovery SCAN's cursor, carried from tick to tick; null until the full scan at start-up. */
   private scanCursor: string | null = null;
-  private readsSinceScan = 0;
   private readonly locks = new Map<string, LockHistory>();
   private readonly rates: RateTracker;
   private readonly adaptive = new AdaptiveThresholds();
@@ -196,11 +194,9 @@ export class SnapshotService {
         this.scanCursor = '0';
       }
       const started = performance.now();
-      const scanNow = ++this.readsSinceScan >= DISCOVERY_EVERY_TICKS;
-      if (scanNow) this.readsSinceScan = 0;
       const raw = await this.repository.readSnapshot(
         this.watched().map((name) => ({ name, lastEventId: this.rates.cursor(name) })),
-        scanNow ? { cursor: this.scanCursor, count: DISCOVERY_SCAN_COUNT } : null,
+        { cursor: this.scanCursor, count: DISCOVERY_SCAN_COUNT },
       );
       const present = new Set(raw.queues.map((q) => q.name));
       for (const name of this.uncatalogued) if (!present.has(name)) this.uncatalogued.delete(name);
