@@ -76,4 +76,29 @@ describe('RateTracker', () => {
     t.ingest(state({ lastGeneratedId: '20-0', entriesAdded: 2 }), 1_000);
     expect(t.cursor('q')).toBe('0-0');
   });
+
+  it('reads a queue created after the first read from that read on, so its first jobs count', () => {
+    const t = new RateTracker();
+    t.ingest(state({ name: 'old', lastGeneratedId: '900-0', entriesAdded: 50 }), 1_000);
+    t.markRead(1_000);
+    expect(t.cursor('old')).toBe('900-0');
+    // The new queue's jobs finished before the tick that first saw it.
+    expect(t.cursor('new')).toBe('1000-0');
+    const { finished } = t.ingest(
+      state({
+        name: 'new',
+        events: [
+          { id: '1100-0', event: 'active', jobId: '1', name: null },
+          { id: '1150-0', event: 'completed', jobId: '1', name: null },
+        ],
+        eventsRead: 2,
+        lastReadId: '1150-0',
+        lastGeneratedId: '1150-0',
+        entriesAdded: 2,
+      }),
+      1_250,
+    );
+    expect(finished.map((f) => [f.jobId, f.durationMs])).toEqual([['1', 50]]);
+    expect(t.cursor('new')).toBe('1150-0');
+  });
 });

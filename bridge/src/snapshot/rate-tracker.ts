@@ -60,14 +60,24 @@ const compareIds = (a: string, b: string) => {
 export class RateTracker {
   private readonly tracks = new Map<string, QueueTrack>();
   private readonly restored = new Map<string, StreamCursor>();
+  private watchingSince: string | null = null;
 
   constructor(stored: StreamCursor[] = []) {
     for (const cursor of stored) this.restored.set(cursor.queue, cursor);
   }
 
-  /** Where to read from next: "" on first sight means "start at the stream's end". */
+  /**
+   * Where to read from next. On the first read, "" means "start at the stream's end": older events are
+   * history the bridge did not watch. A queue first seen later was created while the bridge watched (the
+   * first jobs of a new queue can finish before the next tick), so it is read from the first read on.
+   */
   cursor(queue: string): string {
-    return this.tracks.get(queue)?.cursor ?? this.restored.get(queue)?.lastId ?? '';
+    return this.tracks.get(queue)?.cursor ?? this.restored.get(queue)?.lastId ?? this.watchingSince ?? '';
+  }
+
+  /** After each read: the Redis time of the first one is where queues first seen later start. */
+  markRead(now: number): void {
+    this.watchingSince ??= `${now}-0`;
   }
 
   /** The position to store with this tick's statistics. */
@@ -83,19 +93,21 @@ export class RateTracker {
     let track = this.tracks.get(state.name);
     if (!track) {
       const stored = this.restored.get(state.name);
+      const fresh = !stored && this.watchingSince === null;
       track = {
-        cursor: stored?.lastId ?? state.lastGeneratedId ?? '0-0',
+        cursor: stored?.lastId ?? this.watchingSince ?? state.lastGeneratedId ?? '0-0',
         trackingSince: now,
         names: new Map(),
         started: new Map(),
         finished: [],
-        markAdded: stored ? stored.markAdded : state.entriesAdded,
+        // Read from a point in the middle, the stream's counter cannot tell trimmed events until caught up.
+        markAdded: stored ? stored.markAdded : fresh ? state.entriesAdded : null,
         readSinceMark: stored?.readSinceMark ?? 0,
         lostEvents: 0,
       };
       this.tracks.set(state.name, track);
-      // A fresh start reads nothing this tick (it starts at the end); a restored cursor goes on reading below.
-      if (!stored) return result;
+      // The first read starts at the end and reads nothing; a restored or later cursor goes on reading below.
+      if (fresh) return result;
     }
     this.noteActive(track, state.activeJobs);
     // A stream younger than the cursor means Redis lost its data (restart without persistence): start over.

@@ -281,6 +281,7 @@ export class SnapshotService {
       ticked.push({ summary, ingest, cursor: this.rates.cursorState(state.name) });
       return summary;
     });
+    this.rates.markRead(now);
     for (const key of this.locks.keys()) if (!seen.has(key)) this.locks.delete(key);
     // Recorded before anyone hears of the tick: a row is on disk before it is shown or alerted.
     this.memory?.recorder.commitTick({ now: at, offsetMs: at - now, queues: ticked });

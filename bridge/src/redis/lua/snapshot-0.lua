@@ -86,7 +86,7 @@ for _, i in ipairs(watched) do
     if reply then entries = reply[1][2] end
   end
   -- XINFO (the counter that tells trimmed events) only on first sight or when something new came: an idle
-  -- queue costs one XRANGE. Stream ids follow the clock, so a stream that started over is read as new entries.
+  -- queue costs one XREAD. Stream ids follow the clock, so a stream that started over is read as new entries.
   if (lastId == '' or #entries > 0) and rcall('EXISTS', ek) == 1 then
     local info = rcall('XINFO', 'STREAM', ek)
     for n = 1, #info, 2 do
@@ -94,34 +94,30 @@ for _, i in ipairs(watched) do
       if info[n] == 'last-generated-id' then lastGenerated = info[n + 1] end
     end
   end
-  do
-    do
-      read = #entries
-      for _, e in ipairs(entries) do
-        lastRead = e[1]
-        local fields, ev, jid, name, reason = e[2], false, false, false, false
-        for m = 1, #fields, 2 do
-          local f = fields[m]
-          if f == 'event' then ev = fields[m + 1]
-          elseif f == 'jobId' then jid = fields[m + 1]
-          elseif f == 'name' then name = fields[m + 1]
-          elseif f == 'failedReason' then reason = fields[m + 1] end
-        end
-        if ev and wanted[ev] then
-          local row = { e[1], ev, jid, name }
-          if ev == 'failed' and jid then
-            -- Failed jobs keep their hash (removeOnFail: false): read what history needs in the same tick.
-            local h = rcall('HMGET', k .. jid, 'name', 'failedReason', 'ats', 'stc', 'data')
-            local r = h[2] or reason
-            if r then r = string.sub(string.match(r, '[^\r\n]*') or r, 1, maxReason) end
-            -- A mail job's error can quote its recipient or server: keep only that it failed.
-            if sensitive[h[1] or name or ''] then r = false end
-            local dataId, assetId = ids(h[1], h[5])
-            row = { e[1], ev, jid, h[1] or name, r or false, h[3] or false, h[4] or false, dataId, assetId }
-          end
-          events[#events + 1] = row
-        end
+  read = #entries
+  for _, e in ipairs(entries) do
+    lastRead = e[1]
+    local fields, ev, jid, name, reason = e[2], false, false, false, false
+    for m = 1, #fields, 2 do
+      local f = fields[m]
+      if f == 'event' then ev = fields[m + 1]
+      elseif f == 'jobId' then jid = fields[m + 1]
+      elseif f == 'name' then name = fields[m + 1]
+      elseif f == 'failedReason' then reason = fields[m + 1] end
+    end
+    if ev and wanted[ev] then
+      local row = { e[1], ev, jid, name }
+      if ev == 'failed' and jid then
+        -- Failed jobs keep their hash (removeOnFail: false): read what history needs in the same tick.
+        local h = rcall('HMGET', k .. jid, 'name', 'failedReason', 'ats', 'stc', 'data')
+        local r = h[2] or reason
+        if r then r = string.sub(string.match(r, '[^\r\n]*') or r, 1, maxReason) end
+        -- A mail job's error can quote its recipient or server: keep only that it failed.
+        if sensitive[h[1] or name or ''] then r = false end
+        local dataId, assetId = ids(h[1], h[5])
+        row = { e[1], ev, jid, h[1] or name, r or false, h[3] or false, h[4] or false, dataId, assetId }
       end
+      events[#events + 1] = row
     end
   end
 
