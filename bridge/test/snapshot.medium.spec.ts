@@ -63,10 +63,27 @@ describe('snapshot of real BullMQ state', () => {
     } = await workOn(s, { queue: 'ocr', behavior: 'hang' }, [{ name: 'Ocr', data: { id: mine[2]!.id } }], 1);
     const first = await jobIn('ocr', jobId!, 'running');
     // The bridge now holds the job and asks Redis only whether its activation changed. A stalled job picked
-    // up again keeps its id and gets a new processedOn and attempt: written here as BullMQ's moveToActive would.
+    // up again keeps its id and gets a new processedOn and attempt, and an 'active' event: written here as
+    // BullMQ's moveToActive does.
     const key = `immich_bull:ocr:${jobId}`;
     const again = first.processedOn! + 5_000;
-    await s.h.redis.hset(key, 'processedOn', String(again), 'ats', '2', 'stc', '1');
+    await s.h.redis
+      .multi()
+      .hset(key, 'processedOn', String(again), 'ats', '2', 'stc', '1')
+      .xadd(
+        'immich_bull:ocr:events',
+        'MAXLEN',
+        '~',
+        '10000',
+        '*',
+        'event',
+        'active',
+        'jobId',
+        jobId!,
+        'prev',
+        'waiting',
+      )
+      .exec();
     const moved = await s.h.until(
       async () => {
         const j = await job('ocr', jobId!);

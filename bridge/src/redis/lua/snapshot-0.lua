@@ -12,8 +12,8 @@
   then per queue: its name, the last event id read ("" = start at the stream's end; "0-0" = from the start),
   n, then n pairs of an active job id and the processedOn the bridge already holds for it;
   a queue without a meta hash is skipped
-  Returns { redisNowMs, { queue state }... }; a job whose processedOn still matches comes back as
-  { id, lock TTL, stalled } only: its name, times and data stay the same within one activation (Immich never
+  Returns { redisNowMs, { queue state }... }; a job still on the activation the bridge holds (no new
+  'active' event, or the same processedOn) comes back as { id, lock TTL, stalled } only: its name, times and data stay the same within one activation (Immich never
   updates a job's data while it runs).
 ]]
 local rcall = redis.call
@@ -41,44 +41,29 @@ end
 
 -- Only queues whose meta hash exists: the bridge passes the catalogue's names on every tick, so a queue
 -- created after start-up shows within one tick, and one whose keys are gone (Redis restarted empty) drops out.
+-- The meta fields read here serve the queue's row too; EXISTS only for a meta hash without any of them.
 local watched = {}
 local i = 5 + nSensitive
 while i <= #ARGV do
-  if rcall('EXISTS', prefix .. ARGV[i] .. ':meta') == 1 then watched[#watched + 1] = i end
+  local meta = rcall('HMGET', prefix .. ARGV[i] .. ':meta', 'paused', 'version', 'opts.maxLenEvents')
+  if meta[1] or meta[2] or meta[3] or rcall('EXISTS', prefix .. ARGV[i] .. ':meta') == 1 then
+    watched[#watched + 1] = { i, meta }
+  end
   i = i + 3 + 2 * tonumber(ARGV[i + 2])
 end
 
-for _, i in ipairs(watched) do
+for _, w in ipairs(watched) do
+  local i, meta = w[1], w[2]
   local q = ARGV[i]
   local lastId = ARGV[i + 1]
   local k = prefix .. q .. ':'
   local known = {}
   for n = 1, tonumber(ARGV[i + 2]) do known[ARGV[i + 1 + 2 * n]] = ARGV[i + 2 + 2 * n] end
 
-  -- Every call costs Redis CPU on every tick: the length comes from the range unless it filled up, and
-  -- stalled membership is asked only when the stalled set holds anything (it is empty between checks).
-  local jobs = {}
-  local activeIds = rcall('LRANGE', k .. 'active', 0, maxActive - 1)
-  local nActive = #activeIds
-  if nActive == maxActive then nActive = rcall('LLEN', k .. 'active') end
-  local anyStalled = #activeIds > 0 and rcall('SCARD', k .. 'stalled') > 0
-  for j, id in ipairs(activeIds) do
-    local jk = k .. id
-    local lock = rcall('PTTL', jk .. ':lock')
-    local stalled = anyStalled and rcall('SISMEMBER', k .. 'stalled', id) or 0
-    -- A job the bridge already holds costs one small HGET and no JSON decode, and comes back short.
-    if known[id] and rcall('HGET', jk, 'processedOn') == known[id] then
-      jobs[j] = { id, lock, stalled }
-    else
-      local f = rcall('HMGET', jk, 'name', 'timestamp', 'processedOn', 'ats', 'stc', 'data')
-      local dataId, assetId, libraryId = ids(f[1], f[6])
-      jobs[j] = { id, f[1], f[2], f[3], f[4], f[5], lock, stalled, dataId, assetId, libraryId }
-    end
-  end
-
   local events, added, lastGenerated, read, lastRead = {}, false, false, 0, false
   local ek = k .. 'events'
   local entries = {}
+  local activated = {}
   -- XREAD, not XRANGE: on a stream with nothing after lastId it answers at once from the stream's last id,
   -- where an XRANGE seeks into the last node (a tenth of the script's Redis time on idle queues).
   if lastId ~= '' then
@@ -105,6 +90,7 @@ for _, i in ipairs(watched) do
       elseif f == 'name' then name = fields[m + 1]
       elseif f == 'failedReason' then reason = fields[m + 1] end
     end
+    if ev == 'active' and jid then activated[jid] = true end
     if ev and wanted[ev] then
       local row = { e[1], ev, jid, name }
       if ev == 'failed' and jid then
@@ -121,9 +107,35 @@ for _, i in ipairs(watched) do
     end
   end
 
-  local meta = rcall('HMGET', k .. 'meta', 'paused', 'version')
+  -- Every call costs Redis CPU on every tick: the length comes from the range unless it filled up, and
+  -- stalled membership is asked only when the stalled set holds anything (it is empty between checks).
+  -- A job starts again only through moveToActive, which writes an 'active' event: when every event since the
+  -- last tick was read (fewer than the read's cap and the stream's trim length, so none was trimmed unread),
+  -- a job the bridge holds with no new 'active' event is on the same activation, and costs no hash read.
+  local maxLen = tonumber(meta[3]) or 10000
+  local allRead = lastId ~= '' and #entries < math.min(maxEvents, maxLen)
+  local jobs = {}
+  local activeIds = rcall('LRANGE', k .. 'active', 0, maxActive - 1)
+  local nActive = #activeIds
+  if nActive == maxActive then nActive = rcall('LLEN', k .. 'active') end
+  local anyStalled = #activeIds > 0 and rcall('SCARD', k .. 'stalled') > 0
+  for j, id in ipairs(activeIds) do
+    local jk = k .. id
+    local lock = rcall('PTTL', jk .. ':lock')
+    local stalled = anyStalled and rcall('SISMEMBER', k .. 'stalled', id) or 0
+    -- A job the bridge already holds comes back short: at most one small HGET, and no JSON decode.
+    if known[id] and ((allRead and not activated[id]) or rcall('HGET', jk, 'processedOn') == known[id]) then
+      jobs[j] = { id, lock, stalled }
+    else
+      local f = rcall('HMGET', jk, 'name', 'timestamp', 'processedOn', 'ats', 'stc', 'data')
+      local dataId, assetId, libraryId = ids(f[1], f[6])
+      jobs[j] = { id, f[1], f[2], f[3], f[4], f[5], lock, stalled, dataId, assetId, libraryId }
+    end
+  end
+
+  -- Jobs sit in 'paused' only while the meta hash says paused (resume renames the list back to 'wait').
   out[#out + 1] = { q,
-    rcall('LLEN', k .. 'wait'), rcall('LLEN', k .. 'paused'), nActive,
+    rcall('LLEN', k .. 'wait'), meta[1] and rcall('LLEN', k .. 'paused') or 0, nActive,
     rcall('ZCARD', k .. 'delayed'), rcall('ZCARD', k .. 'prioritized'), rcall('ZCARD', k .. 'failed'),
     meta[1] and 1 or 0, meta[2],
     jobs, events, added, lastGenerated, read, lastRead }
