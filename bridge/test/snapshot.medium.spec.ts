@@ -175,6 +175,32 @@ describe('snapshot of real BullMQ state', () => {
     }
   });
 
+  it('counts waiting, delayed and prioritized jobs where they are, 0 elsewhere, and follows a drain that writes no event', async () => {
+    const q = openImmichQueue(s.redisServer.url, 'duplicateDetection');
+    try {
+      await q.add('AssetDetectDuplicates', { id: mine[5]!.id });
+      await q.add('AssetDetectDuplicates', { id: mine[6]!.id }, { delay: 600_000 });
+      await q.add('AssetDetectDuplicates', { id: mine[7]!.id }, { priority: 3 });
+      const counts = async () => (await queue('duplicateDetection'))?.counts;
+      await s.h.until(async () => ((await counts())?.delayed === 1 ? true : undefined), 30_000, 'the delayed job');
+      expect(await counts()).toMatchObject({ waiting: 1, delayed: 1, prioritized: 1, paused: 0 });
+      // Another queue with none of them: no count borrowed from this one.
+      expect((await queue('migration'))?.counts).toMatchObject({ delayed: 0, prioritized: 0 });
+      // Immich's "clear" drains without an event in the stream: the counts still follow.
+      await q.drain(true);
+      await s.h.until(
+        async () => {
+          const c = await counts();
+          return c && c.waiting + c.delayed + c.prioritized === 0 ? true : undefined;
+        },
+        30_000,
+        'the drained queue',
+      );
+    } finally {
+      await q.close();
+    }
+  });
+
   it('shows an id left in active without its hash as dangling', async () => {
     await addImmichJobs(s.redisServer.url, 'migration', [{ name: 'FileMigrationQueueAll', data: {} }]);
     await s.h.redis.lpush('immich_bull:migration:active', '424242');

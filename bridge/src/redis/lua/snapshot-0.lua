@@ -52,6 +52,33 @@ while i <= #ARGV do
   i = i + 3 + 2 * tonumber(ARGV[i + 2])
 end
 
+-- Each call costs Redis a few µs beyond its own work, so what can be asked of every queue at once is: one
+-- EXISTS per kind of list tells whether any queue has one (Redis deletes empty lists and sorted sets, so
+-- none existing means every count is 0), and one XREAD reads every stream. XREAD, not XRANGE: a stream with
+-- nothing after the id answers at once from its last id, where XRANGE seeks into the last node.
+local function anyExists(suffix)
+  local keys = {}
+  for n, w in ipairs(watched) do keys[n] = prefix .. ARGV[w[1]] .. ':' .. suffix end
+  return #keys > 0 and rcall('EXISTS', unpack(keys)) > 0
+end
+local anyWaiting, anyDelayed, anyPrioritized = anyExists('wait'), anyExists('delayed'), anyExists('prioritized')
+local newEntries = {}
+do
+  local streams, ids = {}, {}
+  for _, w in ipairs(watched) do
+    if ARGV[w[1] + 1] ~= '' then
+      streams[#streams + 1] = prefix .. ARGV[w[1]] .. ':events'
+      ids[#ids + 1] = ARGV[w[1] + 1]
+    end
+  end
+  if #streams > 0 then
+    for n = 1, #ids do streams[#streams + 1] = ids[n] end
+    local reply = rcall('XREAD', 'COUNT', maxEvents, 'STREAMS', unpack(streams))
+    if reply then for _, stream in ipairs(reply) do newEntries[stream[1]] = stream[2] end end
+  end
+end
+local function count(command, key, any) if any then return rcall(command, key) end return 0 end
+
 for _, w in ipairs(watched) do
   local i, meta = w[1], w[2]
   local q = ARGV[i]
@@ -62,14 +89,8 @@ for _, w in ipairs(watched) do
 
   local events, added, lastGenerated, read, lastRead = {}, false, false, 0, false
   local ek = k .. 'events'
-  local entries = {}
+  local entries = newEntries[ek] or {}
   local activated = {}
-  -- XREAD, not XRANGE: on a stream with nothing after lastId it answers at once from the stream's last id,
-  -- where an XRANGE seeks into the last node (a tenth of the script's Redis time on idle queues).
-  if lastId ~= '' then
-    local reply = rcall('XREAD', 'COUNT', maxEvents, 'STREAMS', ek, lastId)
-    if reply then entries = reply[1][2] end
-  end
   -- XINFO (the counter that tells trimmed events) only on first sight or when something new came: an idle
   -- queue costs one XREAD. Stream ids follow the clock, so a stream that started over is read as new entries.
   if (lastId == '' or #entries > 0) and rcall('EXISTS', ek) == 1 then
@@ -135,8 +156,9 @@ for _, w in ipairs(watched) do
 
   -- Jobs sit in 'paused' only while the meta hash says paused (resume renames the list back to 'wait').
   out[#out + 1] = { q,
-    rcall('LLEN', k .. 'wait'), meta[1] and rcall('LLEN', k .. 'paused') or 0, nActive,
-    rcall('ZCARD', k .. 'delayed'), rcall('ZCARD', k .. 'prioritized'), rcall('ZCARD', k .. 'failed'),
+    count('LLEN', k .. 'wait', anyWaiting), count('LLEN', k .. 'paused', meta[1]), nActive,
+    count('ZCARD', k .. 'delayed', anyDelayed), count('ZCARD', k .. 'prioritized', anyPrioritized),
+    rcall('ZCARD', k .. 'failed'),
     meta[1] and 1 or 0, meta[2],
     jobs, events, added, lastGenerated, read, lastRead }
 end
