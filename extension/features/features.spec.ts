@@ -1,3 +1,4 @@
+import type { ActiveJob } from '@immich-admin-tools/shared';
 import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseImmichPage } from '../lib/immich-page.ts';
@@ -159,6 +160,54 @@ describe('jobs-page features on the imitation page', () => {
     expect(
       table!.shadowRoot!.querySelector('[data-iat-action="clear-job"], [data-iat-action="clear-stuck"]'),
     ).toBeNull();
+  });
+
+  it("updates a busy queue's running rows in place, and leaves no question open about a job that finished", async () => {
+    const state = liveState();
+    const running = (jobId: string, processedOn: number) =>
+      activeJob({ jobId, state: 'running', ageSeconds: 1, processedOn, assetFileName: `IMG_${jobId}.JPG` });
+    const hung = activeJob({ jobId: '5', state: 'hung', processedOn: 1_000 });
+    const turn = (jobs: ActiveJob[], waiting: number) => {
+      const counts = { waiting, paused: 0, active: jobs.length, delayed: 0, prioritized: 0, failed: 0 };
+      state.applySnapshot(snapshot([queueSummary('metadataExtraction', { activeJobs: jobs, counts })]));
+      flushSync();
+    };
+    turn([hung, running('41', 2_000), running('42', 2_001)], 100);
+    renderSimPage('queues').update([queueDto('metadataExtraction', 3, 100, 0)]);
+    start('http://photos.test/admin/queues', state);
+    await settle();
+    const card = hosts('queue-card').find((host) => host.getAttribute('data-iat-slug') === 'metadata-extraction')!;
+    const root = card.shadowRoot!;
+    root.querySelector<HTMLButtonElement>('[aria-controls="iat-jobs-metadataExtraction"]')!.click();
+    flushSync();
+    const rows = () => Array.from(root.querySelectorAll('li[data-iat-job]'));
+    const [stuckRow, firstRow, secondRow] = rows();
+    const ask = (row: Element) => {
+      row.querySelector<HTMLButtonElement>('[data-iat-action="clear-job"]')!.click();
+      flushSync();
+      return row.querySelector<HTMLSelectElement>('select')!;
+    };
+    const mode = ask(firstRow!);
+    mode.value = 'remove';
+    mode.dispatchEvent(new Event('change'));
+
+    // A new copy of the same jobs (the queue moved on) is the same subject: the question stays open.
+    turn([hung, running('41', 2_000), running('42', 2_001)], 99);
+    expect(firstRow!.querySelector<HTMLSelectElement>('select')?.value).toBe('remove');
+
+    // Both finished and two more run: the same rows show them, and what was asked about job 41 is gone.
+    turn([hung, running('43', 2_002), running('44', 2_003)], 98);
+    expect(rows()).toEqual([stuckRow, firstRow, secondRow]);
+    expect(rows().map((row) => row.getAttribute('data-iat-job'))).toEqual(['5', '43', '44']);
+    expect(firstRow!.textContent).toContain('IMG_43.JPG');
+    expect(firstRow!.querySelector('[data-iat-confirm]')).toBeNull();
+    expect(ask(firstRow!).value).toBe('fail');
+
+    // A job that gets stuck keeps its own row from then on.
+    turn([hung, { ...running('43', 2_002), state: 'hung' }, running('44', 2_003)], 98);
+    expect(rows()[0]).toBe(stuckRow);
+    expect(rows()[1]).not.toBe(firstRow);
+    expect(rows()[1]!.getAttribute('data-iat-state')).toBe('hung');
   });
 
   it('keeps the other features running when one throws', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeJob, queueSummary, snapshot, status } from '../../test/snapshot.factory.ts';
+import { activeJob, assetDetails, queueSummary, snapshot, status } from '../../test/snapshot.factory.ts';
 import { withBackground } from '../../test/jobs-page-state.fixture.ts';
 
 const hung = activeJob({ jobId: '42', state: 'hung', ageSeconds: 400, processedOn: 1_700_000_000_000 });
@@ -63,6 +63,36 @@ describe('JobsPageState', () => {
     const restarted = { ...hung, processedOn: hung.processedOn! + 60_000, ageSeconds: 1 };
     state.applySnapshot(snapshot([queueSummary('faceDetection', { activeJobs: [restarted] })], { fetchedAt: 5_000 }));
     expect(state.queue('faceDetection')?.activeJobs[0]?.ageSeconds).toBe(1);
+  });
+
+  it("shows a job's asset details once Immich answered for them, in a later snapshot", () => {
+    const { state } = withBackground({});
+    state.applySnapshot(snapshot([queueSummary('faceDetection', { activeJobs: [hung] })]));
+    const before = state.queue('faceDetection');
+    state.applySnapshot(
+      snapshot([queueSummary('faceDetection', { activeJobs: [{ ...hung, asset: assetDetails() }] })]),
+    );
+    expect(state.queue('faceDetection')).not.toBe(before);
+    expect(state.queue('faceDetection')?.activeJobs[0]?.asset?.format).toBe('HEIC');
+  });
+
+  it("keeps health as it was when only import mode's counts moved, which the summary bar alone shows", () => {
+    const { state } = withBackground({});
+    const steps = (waiting: number) => [
+      { queue: 'metadataExtraction', state: 'running' as const, waiting, active: 2, heldByImportMode: false },
+    ];
+    const withImport = (waiting: number) =>
+      snapshot([], {
+        status: status([], { importMode: { enabled: true, running: 'metadataExtraction', steps: steps(waiting) } }),
+      });
+    state.applySnapshot(withImport(500));
+    const health = state.health;
+    state.applySnapshot(withImport(480));
+    expect(state.health).toBe(health);
+    expect(state.importMode?.steps?.[0]?.waiting).toBe(480);
+    const importMode = state.importMode;
+    state.applySnapshot(withImport(480));
+    expect(state.importMode).toBe(importMode);
   });
 
   it('clears a job with the activation it saw, says a hung slot stays taken, and refreshes', async () => {

@@ -6,7 +6,9 @@
 import {
   queueInfo,
   type ActiveJob,
+  type AssetDetails,
   type ClearMode,
+  type QueueCounts,
   type QueueDetail,
   type QueueSummary,
   type RestartStatus,
@@ -39,7 +41,10 @@ export interface DetailEntry {
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
-/** The bridge status the panels show; totals and `snapshotAt` change every poll and are left out. */
+/**
+ * The bridge status the panels show; totals and `snapshotAt` change every poll and are left out, and so is
+ * import mode, whose steps count what waits: every card reads health, the summary bar alone reads import mode.
+ */
 export interface Health {
   connected: boolean | null;
   stale: boolean;
@@ -47,7 +52,6 @@ export interface Health {
   autoHeal: StatusResponse['autoHeal'] | null;
   /** Whether the bridge can restart immich_server (Docker control configured). */
   restart: RestartStatus | null;
-  importMode: StatusResponse['importMode'] | null;
   /** The instance holds the read-only token: the panels offer no actions. */
   readOnly: boolean;
   error: BridgeError | null;
@@ -57,8 +61,6 @@ export interface Health {
 interface QueueView {
   summary: QueueSummary;
   fetchedAt: number;
-  /** signature() of `summary`. */
-  key: string;
 }
 
 /** Oldest first, ties by id: the bridge may list equal ages in any order, and rows must not jump. */
@@ -72,14 +74,64 @@ const stableOrder = (queue: QueueSummary): QueueSummary =>
     : { ...queue, activeJobs: [...queue.activeJobs].sort(byStart), stuckJobs: [...queue.stuckJobs].sort(byStart) };
 
 /**
- * What the panels show of a queue, minus what changes on every poll without news (ages, which the
- * clock advances, and lock TTLs, which are not shown). Hand-built: a JSON.stringify with a replacer
- * was most of an update's time in the bench. A field the panels start showing must be added here.
+ * Whether two reports of a queue show the same: every field the panels show, not what changes on every
+ * poll without news (ages, which the clock advances, and lock TTLs, which are not shown). Field by field:
+ * a key string built per queue took three times as long. A field the panels start showing must be added here.
  */
-const jobKey = (j: ActiveJob) =>
-  `${j.jobId}|${j.name}|${j.state}|${j.processedOn}|${j.attempts}|${j.stalls}|${j.assetId}|${j.assetPath}|${j.assetFileName}|${j.personId}|${j.otherId}`;
-const signature = (q: QueueSummary) =>
-  `${q.title}|${q.isPaused}|${Object.values(q.counts).join(',')}|${q.workers}|${q.rate}|${q.avgDurationMs}|${q.etaSeconds}|${q.thresholdSeconds}\n${q.activeJobs.map(jobKey).join('\n')}`;
+function sameQueue(a: QueueSummary, b: QueueSummary): boolean {
+  if (
+    a.title !== b.title ||
+    a.isPaused !== b.isPaused ||
+    a.workers !== b.workers ||
+    a.rate !== b.rate ||
+    a.avgDurationMs !== b.avgDurationMs ||
+    a.etaSeconds !== b.etaSeconds ||
+    a.thresholdSeconds !== b.thresholdSeconds ||
+    !sameCounts(a.counts, b.counts) ||
+    a.activeJobs.length !== b.activeJobs.length
+  )
+    return false;
+  for (let i = 0; i < a.activeJobs.length; i++) if (!sameJob(a.activeJobs[i]!, b.activeJobs[i]!)) return false;
+  return true;
+}
+
+function sameCounts(a: QueueCounts, b: QueueCounts): boolean {
+  for (const key in a) if (a[key as keyof QueueCounts] !== b[key as keyof QueueCounts]) return false;
+  return true;
+}
+
+function sameJob(a: ActiveJob, b: ActiveJob): boolean {
+  return (
+    a.jobId === b.jobId &&
+    a.name === b.name &&
+    a.state === b.state &&
+    a.processedOn === b.processedOn &&
+    a.attempts === b.attempts &&
+    a.stalls === b.stalls &&
+    a.assetId === b.assetId &&
+    a.assetPath === b.assetPath &&
+    a.assetFileName === b.assetFileName &&
+    a.personId === b.personId &&
+    a.otherId === b.otherId &&
+    sameAsset(a.asset, b.asset)
+  );
+}
+
+/** Absent until Immich answered for the asset: a job gains its details in a later snapshot. */
+function sameAsset(a: AssetDetails | undefined, b: AssetDetails | undefined): boolean {
+  return (
+    a === b ||
+    (a !== undefined &&
+      b !== undefined &&
+      a.fileSize === b.fileSize &&
+      a.mimeType === b.mimeType &&
+      a.format === b.format &&
+      a.width === b.width &&
+      a.height === b.height &&
+      a.takenAt === b.takenAt &&
+      a.ownerName === b.ownerName)
+  );
+}
 
 /** The background did not answer at all (extension reloaded, worker crashed). */
 const backgroundError = (error: unknown): BridgeError => ({
@@ -94,6 +146,9 @@ export class JobsPageState {
   /** What the panels show of the bridge's status; replaced only when that changes. */
   health = $state.raw<Health | null>(null);
   #healthKey = '';
+  /** Import mode and its steps; replaced only when that changes. */
+  importMode = $state.raw<StatusResponse['importMode'] | null>(null);
+  #importModeKey = '';
   /** Ticks every second so timers advance between snapshots. */
   now = $state(Date.now());
   notice = $state.raw<Notice | null>(null);
@@ -185,7 +240,6 @@ export class JobsPageState {
       immichVersion: status?.immichVersion ?? null,
       autoHeal: status?.autoHeal ?? null,
       restart: status?.restart ?? null,
-      importMode: status?.importMode ?? null,
       readOnly: isReadOnly(status),
       error,
     };
@@ -193,6 +247,12 @@ export class JobsPageState {
     if (healthKey !== this.#healthKey) {
       this.#healthKey = healthKey;
       this.health = health;
+    }
+    const importMode = status?.importMode ?? null;
+    const importModeKey = JSON.stringify(importMode);
+    if (importModeKey !== this.#importModeKey) {
+      this.#importModeKey = importModeKey;
+      this.importMode = importMode;
     }
     const direct = snapshot.direct ?? null;
     const directKey = direct ? JSON.stringify({ ...direct, fetchedAt: null }) : '';
@@ -206,8 +266,8 @@ export class JobsPageState {
     if (namesChanged) for (const name of [...this.#views.keys()]) if (!names.includes(name)) this.#views.delete(name);
     for (const reported of snapshot.queues) {
       const summary = stableOrder(reported);
-      const key = signature(summary);
-      if (this.#views.get(summary.name)?.key !== key) this.#views.set(summary.name, { summary, fetchedAt, key });
+      const kept = this.#views.get(summary.name);
+      if (!kept || !sameQueue(kept.summary, summary)) this.#views.set(summary.name, { summary, fetchedAt });
     }
     if (namesChanged) this.#names = names;
   }
