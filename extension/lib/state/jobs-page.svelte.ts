@@ -145,10 +145,8 @@ export class JobsPageState {
   looked = $state(false);
   /** What the panels show of the bridge's status; replaced only when that changes. */
   health = $state.raw<Health | null>(null);
-  #healthKey = '';
   /** Import mode and its steps; replaced only when that changes. */
   importMode = $state.raw<StatusResponse['importMode'] | null>(null);
-  #importModeKey = '';
   /** Ticks every second so timers advance between snapshots. */
   now = $state(Date.now());
   notice = $state.raw<Notice | null>(null);
@@ -179,7 +177,16 @@ export class JobsPageState {
    * instead of the bridge's. Replaced only when something besides its fetch time changed.
    */
   direct = $state.raw<DirectSnapshot | null>(null);
-  #directKey = '';
+  /** The JSON last seen of each part replaced only on change (health, import mode, direct); not reactive. */
+  readonly #shown: Partial<Record<'health' | 'importMode' | 'direct', string>> = {};
+
+  /** Whether `value` differs from the last one given for `part`; remembers it. */
+  #changed(part: 'health' | 'importMode' | 'direct', value: unknown): boolean {
+    const key = JSON.stringify(value);
+    if (this.#shown[part] === key) return false;
+    this.#shown[part] = key;
+    return true;
+  }
 
   directQueue(name: string): DirectQueue | undefined {
     return this.direct?.queues.find((queue) => queue.name === name);
@@ -243,23 +250,11 @@ export class JobsPageState {
       readOnly: isReadOnly(status),
       error,
     };
-    const healthKey = JSON.stringify(health);
-    if (healthKey !== this.#healthKey) {
-      this.#healthKey = healthKey;
-      this.health = health;
-    }
+    if (this.#changed('health', health)) this.health = health;
     const importMode = status?.importMode ?? null;
-    const importModeKey = JSON.stringify(importMode);
-    if (importModeKey !== this.#importModeKey) {
-      this.#importModeKey = importModeKey;
-      this.importMode = importMode;
-    }
+    if (this.#changed('importMode', importMode)) this.importMode = importMode;
     const direct = snapshot.direct ?? null;
-    const directKey = direct ? JSON.stringify({ ...direct, fetchedAt: null }) : '';
-    if (directKey !== this.#directKey) {
-      this.#directKey = directKey;
-      this.direct = direct;
-    }
+    if (this.#changed('direct', direct && { ...direct, fetchedAt: null })) this.direct = direct;
     const fetchedAt = snapshot.fetchedAt ?? Date.now();
     const names = snapshot.queues.map((queue) => queue.name);
     const namesChanged = names.length !== this.#names.length || names.some((name, i) => name !== this.#names[i]);

@@ -13,8 +13,8 @@
   n, then n pairs of an active job id and the processedOn the bridge already holds for it;
   a queue without a meta hash is skipped
   Returns { redisNowMs, { queue state }... }; a job still on the activation the bridge holds (no new
-  'active' event, or the same processedOn) comes back as { id, lock TTL, stalled } only: its name, times and data stay the same within one activation (Immich never
-  updates a job's data while it runs).
+  'active' event, or the same processedOn) comes back as { id, lock TTL, stalled } only: its name, times
+  and data stay the same within one activation (Immich never updates a job's data while it runs).
 ]]
 local rcall = redis.call
 local prefix = ARGV[1]
@@ -45,9 +45,10 @@ end
 local watched = {}
 local i = 5 + nSensitive
 while i <= #ARGV do
-  local meta = rcall('HMGET', prefix .. ARGV[i] .. ':meta', 'paused', 'version', 'opts.maxLenEvents')
-  if meta[1] or meta[2] or meta[3] or rcall('EXISTS', prefix .. ARGV[i] .. ':meta') == 1 then
-    watched[#watched + 1] = { i, meta }
+  local k = prefix .. ARGV[i] .. ':'
+  local meta = rcall('HMGET', k .. 'meta', 'paused', 'version', 'opts.maxLenEvents')
+  if meta[1] or meta[2] or meta[3] or rcall('EXISTS', k .. 'meta') == 1 then
+    watched[#watched + 1] = { i, meta, k }
   end
   i = i + 3 + 2 * tonumber(ARGV[i + 2])
 end
@@ -58,7 +59,7 @@ end
 -- nothing after the id answers at once from its last id, where XRANGE seeks into the last node.
 local function anyExists(suffix)
   local keys = {}
-  for n, w in ipairs(watched) do keys[n] = prefix .. ARGV[w[1]] .. ':' .. suffix end
+  for n, w in ipairs(watched) do keys[n] = w[3] .. suffix end
   return #keys > 0 and rcall('EXISTS', unpack(keys)) > 0
 end
 local anyWaiting, anyDelayed, anyPrioritized = anyExists('wait'), anyExists('delayed'), anyExists('prioritized')
@@ -67,7 +68,7 @@ do
   local streams, ids = {}, {}
   for _, w in ipairs(watched) do
     if ARGV[w[1] + 1] ~= '' then
-      streams[#streams + 1] = prefix .. ARGV[w[1]] .. ':events'
+      streams[#streams + 1] = w[3] .. 'events'
       ids[#ids + 1] = ARGV[w[1] + 1]
     end
   end
@@ -80,10 +81,9 @@ end
 local function count(command, key, any) if any then return rcall(command, key) end return 0 end
 
 for _, w in ipairs(watched) do
-  local i, meta = w[1], w[2]
+  local i, meta, k = w[1], w[2], w[3]
   local q = ARGV[i]
   local lastId = ARGV[i + 1]
-  local k = prefix .. q .. ':'
   local known = {}
   for n = 1, tonumber(ARGV[i + 2]) do known[ARGV[i + 1 + 2 * n]] = ARGV[i + 2 + 2 * n] end
 
